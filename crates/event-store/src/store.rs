@@ -1,0 +1,111 @@
+//! The [`EventStore`] port that every backend implements.
+
+use crate::envelope::{AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
+use crate::error::StoreError;
+use crate::names::{Category, EventType, StreamName, category_of};
+use async_trait::async_trait;
+use tokio::sync::watch;
+
+/// Direction of a stream read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Oldest first, from the given version upwards.
+    Forward,
+    /// Newest first, from the given version downwards (`u64::MAX` = from the end).
+    Backward,
+}
+
+/// Which events of the global log a reader wants. An empty list means "all".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Stream categories (the part of the stream name before the first `-`).
+    pub categories: Vec<Category>,
+    /// Event types.
+    pub event_types: Vec<EventType>,
+}
+
+impl Filter {
+    /// Every event.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Whether nothing is filtered out.
+    pub fn is_all(&self) -> bool {
+        self.categories.is_empty() && self.event_types.is_empty()
+    }
+
+    /// Whether an event of this stream and type passes the filter.
+    pub fn matches(&self, stream: &str, event_type: &str) -> bool {
+        (self.categories.is_empty() || {
+            let c = category_of(stream);
+            self.categories.iter().any(|k| k.as_str() == c)
+        }) && (self.event_types.is_empty()
+            || self.event_types.iter().any(|t| t.as_str() == event_type))
+    }
+}
+
+/// One page of the global log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadAllPage {
+    /// The events that passed the filter, in global order.
+    pub events: Vec<RecordedEvent>,
+    /// The first position not yet examined: read on from here. Events skipped by the
+    /// filter are behind it, so a filtered reader does not scan them again.
+    pub next: u64,
+}
+
+/// The event log. Implementations: `store-sqlite` (embedded default), later PostgreSQL and
+/// KurrentDB. All must pass the `store-contract` suite.
+///
+/// Guarantees:
+/// - `append` is atomic for all events of one call and checks `expected` against the
+///   stream's version at the moment of writing;
+/// - appending an event id that is already stored, with the same content, in the same
+///   stream, is a no-op returning the original result; the same id with other content is
+///   [`StoreError::IdempotencyConflict`];
+/// - global positions start at 1 and readers see them without gaps: if a reader sees
+///   position p, it has seen or can see every position below p, and no later commit
+///   inserts one below it;
+/// - `recorded_at` never decreases along the global order;
+/// - nothing is ever deleted or rewritten: there is no operation for it.
+#[async_trait]
+pub trait EventStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Appends events to one stream, atomically.
+    async fn append(
+        &self,
+        stream: &StreamName,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<AppendResult, StoreError>;
+
+    /// Reads up to `limit` events of one stream starting at version `from` (inclusive).
+    /// A stream that does not exist reads as empty.
+    async fn read_stream(
+        &self,
+        stream: &StreamName,
+        direction: Direction,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError>;
+
+    /// The stream's version: its number of events (0 if it does not exist).
+    async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError>;
+
+    /// Reads the global log from position `from` (inclusive), up to `limit` events that
+    /// pass `filter`.
+    async fn read_all(
+        &self,
+        from: u64,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<ReadAllPage, StoreError>;
+
+    /// The position of the last event in the log (0 if empty), as the store sees it now.
+    async fn head(&self) -> Result<u64, StoreError>;
+
+    /// A watch on the head position, updated after each commit made by this process.
+    /// Subscriptions wait on it and also poll [`EventStore::head`] now and then, so
+    /// commits made by other processes are seen too.
+    fn watch_head(&self) -> watch::Receiver<u64>;
+}

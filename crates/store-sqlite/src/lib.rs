@@ -1,0 +1,211 @@
+//! The embedded event store: one SQLite file in WAL mode.
+//!
+//! - **Durable**: `synchronous=FULL`, so the WAL is fsynced before an append is acknowledged.
+//! - **Group commit**: one writer thread drains every append waiting in its queue into one
+//!   transaction and one sync; each append still gets its own success or conflict.
+//! - **Readers never block the writer**: reads use their own connections on a WAL snapshot.
+//! - **Append-only**: triggers in the schema refuse `UPDATE` and `DELETE` on the log.
+
+mod errors;
+mod migrate;
+mod queries;
+mod readers;
+mod row;
+mod writer;
+
+use async_trait::async_trait;
+use event_store::{
+    AppendResult, Clock, Direction, EventStore, ExpectedVersion, Filter, NewEvent, ReadAllPage,
+    RecordedEvent, StoreError, StreamName, SystemClock, validate_append,
+};
+use readers::Readers;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot, watch};
+use writer::{AppendRequest, Writer};
+
+/// Settings of a [`SqliteStore`].
+#[derive(Debug, Clone)]
+pub struct SqliteOptions {
+    /// Most read connections open at once.
+    pub max_readers: usize,
+    /// Most events the writer puts in one transaction.
+    pub max_batch_events: usize,
+    /// Where `recorded_at` comes from.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        Self {
+            max_readers: 8,
+            max_batch_events: 20_000,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// The SQLite event store. Cheap to clone; the writer thread stops when the last clone is
+/// dropped or [`SqliteStore::close`] is called.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    queue: Mutex<Option<mpsc::Sender<AppendRequest>>>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    head: watch::Receiver<u64>,
+    readers: Arc<Readers>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store in the file at `path`.
+    pub fn open(path: impl AsRef<Path>, options: SqliteOptions) -> Result<Self, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let (writer, head) = Writer::open(&path, options.clock.clone(), options.max_batch_events)?;
+        let (queue, rx) = mpsc::channel(4096);
+        let (head_tx, head_rx) = watch::channel(head);
+        let handle = std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || writer.run(rx, head_tx))
+            .map_err(|e| StoreError::Internal(format!("cannot start the writer thread: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                readers: Arc::new(Readers::new(path.clone(), options.max_readers)),
+                path,
+                queue: Mutex::new(Some(queue)),
+                writer: Mutex::new(Some(handle)),
+                head: head_rx,
+            }),
+        })
+    }
+
+    /// Opens the store named by a URL: `sqlite://relative/path.db` or
+    /// `sqlite:///absolute/path.db`.
+    pub fn open_url(url: &str, options: SqliteOptions) -> Result<Self, StoreError> {
+        Self::open(path_from_url(url)?, options)
+    }
+
+    /// The file holding the log.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Stops accepting appends, lets the writer finish what it has, and waits for it.
+    pub async fn close(&self) {
+        let inner = self.inner.clone();
+        // Joining blocks; do it off the async threads.
+        let _ = tokio::task::spawn_blocking(move || inner.shut_down()).await;
+    }
+
+    fn sender(&self) -> Result<mpsc::Sender<AppendRequest>, StoreError> {
+        lock(&self.inner.queue)
+            .clone()
+            .ok_or_else(|| StoreError::Unavailable("the event store was closed".into()))
+    }
+}
+
+impl Inner {
+    fn shut_down(&self) {
+        lock(&self.queue).take();
+        if let Some(handle) = lock(&self.writer).take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The file path of a `sqlite:` URL.
+pub fn path_from_url(url: &str) -> Result<PathBuf, StoreError> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or_else(|| StoreError::Unavailable(format!("{url:?} is not a sqlite:// URL")))?;
+    if rest.is_empty() {
+        return Err(StoreError::Unavailable(format!(
+            "{url:?} names no file (try sqlite://dutytrace.db)"
+        )));
+    }
+    Ok(PathBuf::from(rest))
+}
+
+#[async_trait]
+impl EventStore for SqliteStore {
+    async fn append(
+        &self,
+        stream: &StreamName,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<AppendResult, StoreError> {
+        validate_append(&events)?;
+        let (reply, answer) = oneshot::channel();
+        let request = AppendRequest {
+            stream: stream.clone(),
+            expected,
+            events,
+            reply,
+        };
+        self.sender()?
+            .send(request)
+            .await
+            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
+        answer.await.map_err(|_| {
+            StoreError::Unavailable("the writer stopped before answering".into())
+        })?
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &StreamName,
+        direction: Direction,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        let stream = stream.clone();
+        self.inner
+            .readers
+            .run(move |conn| row::read_stream(conn, &stream, direction, from, limit))
+            .await
+    }
+
+    async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError> {
+        let stream = stream.clone();
+        self.inner
+            .readers
+            .run(move |conn| row::stream_version(conn, stream.as_str()))
+            .await
+    }
+
+    async fn read_all(
+        &self,
+        from: u64,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<ReadAllPage, StoreError> {
+        let filter = filter.clone();
+        self.inner
+            .readers
+            .run(move |conn| row::read_all(conn, from, &filter, limit))
+            .await
+    }
+
+    async fn head(&self) -> Result<u64, StoreError> {
+        self.inner.readers.run(row::head).await
+    }
+
+    fn watch_head(&self) -> watch::Receiver<u64> {
+        self.inner.head.clone()
+    }
+}

@@ -1,0 +1,68 @@
+//! A small pool of read-only connections. Reads run on the blocking thread pool, each on
+//! its own WAL snapshot, so they never wait for the writer nor hold it up.
+
+use crate::errors::map;
+use event_store::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
+
+#[derive(Debug)]
+pub(crate) struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    permits: Semaphore,
+}
+
+impl Readers {
+    pub(crate) fn new(path: PathBuf, max: usize) -> Self {
+        Self {
+            path,
+            idle: Mutex::new(Vec::new()),
+            permits: Semaphore::new(max.max(1)),
+        }
+    }
+
+    fn open(&self) -> Result<Connection, StoreError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(map)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(map)?;
+        conn.execute_batch("PRAGMA cache_size = -16384; PRAGMA mmap_size = 268435456;")
+            .map_err(map)?;
+        conn.set_prepared_statement_cache_capacity(32);
+        Ok(conn)
+    }
+
+    /// Runs `f` on a pooled connection, off the async threads.
+    pub(crate) async fn run<R, F>(self: &Arc<Self>, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let pooled = this.idle.lock().ok().and_then(|mut v| v.pop());
+            let conn = match pooled {
+                Some(c) => c,
+                None => this.open()?,
+            };
+            let result = f(&conn);
+            if let Ok(mut idle) = this.idle.lock() {
+                idle.push(conn);
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Internal(format!("a read task failed: {e}")))?
+    }
+}

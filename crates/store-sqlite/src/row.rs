@@ -1,0 +1,144 @@
+//! Decoding rows into [`RecordedEvent`]s, and the read queries (run on reader connections).
+
+use crate::errors::map;
+use crate::queries;
+use chrono::{DateTime, Utc};
+use event_store::{
+    Actor, Direction, EventType, Filter, Payload, ReadAllPage, RecordedEvent, StoreError,
+    StreamName,
+};
+use rusqlite::{Connection, OptionalExtension, Row};
+use uuid::Uuid;
+
+/// Most rows one filtered `read_all` examines, so a selective filter over a large log
+/// answers in bounded time (the caller reads on from `next`).
+const MAX_SCAN: usize = 65_536;
+
+/// Clamps a count or position into SQLite's integer range.
+pub(crate) fn int(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn instant(us: i64) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(us).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, us))
+}
+
+fn uuid(bytes: &[u8]) -> rusqlite::Result<Uuid> {
+    Uuid::from_slice(bytes).map_err(|e| rusqlite::Error::FromSqlConversionFailure(
+        16,
+        rusqlite::types::Type::Blob,
+        Box::new(e),
+    ))
+}
+
+fn opt_uuid(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
+    row.get_ref(i)?.as_blob_or_null()?.map(uuid).transpose()
+}
+
+/// Decodes a row selected with `queries::COLUMNS`.
+pub(crate) fn decode(row: &Row<'_>) -> rusqlite::Result<RecordedEvent> {
+    Ok(RecordedEvent {
+        position: row.get::<_, i64>(0)? as u64,
+        event_id: uuid(row.get_ref(1)?.as_blob()?)?,
+        stream: StreamName::from_stored(row.get(2)?),
+        version: row.get::<_, i64>(3)? as u64,
+        event_type: EventType::from_stored(row.get(4)?),
+        schema_version: row.get::<_, i64>(5)? as u32,
+        occurred_at: instant(row.get(6)?)?,
+        recorded_at: instant(row.get(7)?)?,
+        actor: Actor::from_stored(row.get(8)?),
+        correlation_id: opt_uuid(row, 9)?,
+        causation_id: opt_uuid(row, 10)?,
+        payload: Payload::from_stored(row.get(11)?),
+    })
+}
+
+/// The stream's version (0 if it has no events).
+pub(crate) fn stream_version(conn: &Connection, stream: &str) -> Result<u64, StoreError> {
+    version_of(conn, stream).map_err(map)
+}
+
+pub(crate) fn version_of(conn: &Connection, stream: &str) -> rusqlite::Result<u64> {
+    let v: Option<i64> = conn
+        .prepare_cached(queries::STREAM_VERSION)?
+        .query_row([stream], |r| r.get(0))?;
+    Ok(v.unwrap_or(0) as u64)
+}
+
+/// The last position and its `recorded_at` (in µs), or zeros for an empty log.
+pub(crate) fn head_and_time(conn: &Connection) -> Result<(u64, i64), rusqlite::Error> {
+    let row = conn
+        .prepare_cached(queries::HEAD)?
+        .query_row([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?)))
+        .optional()?;
+    Ok(row.unwrap_or((0, i64::MIN)))
+}
+
+pub(crate) fn head(conn: &Connection) -> Result<u64, StoreError> {
+    head_and_time(conn).map(|(p, _)| p).map_err(map)
+}
+
+/// The stored event with this id, if any.
+pub(crate) fn find_by_id(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<RecordedEvent>> {
+    conn.prepare_cached(queries::FIND_BY_ID)?
+        .query_row([id.as_bytes().as_slice()], decode)
+        .optional()
+}
+
+pub(crate) fn read_stream(
+    conn: &Connection,
+    stream: &StreamName,
+    direction: Direction,
+    from: u64,
+    limit: usize,
+) -> Result<Vec<RecordedEvent>, StoreError> {
+    let sql = match direction {
+        Direction::Forward => queries::READ_STREAM_FORWARD,
+        Direction::Backward => queries::READ_STREAM_BACKWARD,
+    };
+    let mut stmt = conn.prepare_cached(sql).map_err(map)?;
+    let rows = stmt
+        .query_map(
+            rusqlite::params![stream.as_str(), int(from), int(limit as u64)],
+            decode,
+        )
+        .map_err(map)?;
+    rows.collect::<Result<_, _>>().map_err(map)
+}
+
+pub(crate) fn read_all(
+    conn: &Connection,
+    from: u64,
+    filter: &Filter,
+    limit: usize,
+) -> Result<ReadAllPage, StoreError> {
+    let from = from.max(1);
+    let limit = limit.max(1);
+    let scan = if filter.is_all() { limit } else { MAX_SCAN.max(limit) };
+    let mut stmt = conn.prepare_cached(queries::READ_ALL).map_err(map)?;
+    let mut rows = stmt
+        .query(rusqlite::params![int(from), int(scan as u64)])
+        .map_err(map)?;
+    let mut events = Vec::with_capacity(limit.min(4096));
+    let mut next = from;
+    while let Some(row) = rows.next().map_err(map)? {
+        let position = row.get::<_, i64>(0).map_err(map)? as u64;
+        next = position + 1;
+        let wanted = filter.is_all() || {
+            let stream = row.get_ref(2).and_then(|v| Ok(v.as_str()?)).map_err(map)?;
+            let kind = row.get_ref(4).and_then(|v| Ok(v.as_str()?)).map_err(map)?;
+            filter.matches(stream, kind)
+        };
+        if wanted {
+            events.push(decode(row).map_err(map)?);
+            if events.len() == limit {
+                break;
+            }
+        }
+    }
+    Ok(ReadAllPage { events, next })
+}

@@ -1,0 +1,229 @@
+//! The single writer with group commit.
+//!
+//! Appends queue up in a channel; the writer thread takes every request waiting (up to a
+//! batch limit), checks and inserts each inside one `BEGIN IMMEDIATE` transaction, commits
+//! once — one fsync of the WAL for the whole batch — and only then answers each caller.
+//! A request that fails its own checks (wrong expected version, idempotency conflict) is
+//! simply not written; a storage failure rolls the whole batch back and every caller in it
+//! gets the error, so nothing unacknowledged is ever half there.
+
+use crate::errors::map;
+use crate::row::{self, int, micros};
+use crate::{migrate, queries};
+use chrono::{DateTime, Utc};
+use event_store::{AppendResult, Clock, ExpectedVersion, NewEvent, StoreError, StreamName};
+use rusqlite::{Connection, Transaction, TransactionBehavior, params};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// One caller's append, waiting for the writer.
+#[derive(Debug)]
+pub(crate) struct AppendRequest {
+    pub(crate) stream: StreamName,
+    pub(crate) expected: ExpectedVersion,
+    pub(crate) events: Vec<NewEvent>,
+    pub(crate) reply: oneshot::Sender<Result<AppendResult, StoreError>>,
+}
+
+type Answer = Result<AppendResult, StoreError>;
+
+#[derive(Debug)]
+pub(crate) struct Writer {
+    conn: Connection,
+    clock: Arc<dyn Clock>,
+    max_batch_events: usize,
+}
+
+impl Writer {
+    /// Opens the file for writing, applies migrations, and reads the head position.
+    pub(crate) fn open(
+        path: &Path,
+        clock: Arc<dyn Clock>,
+        max_batch_events: usize,
+    ) -> Result<(Self, u64), StoreError> {
+        let mut conn = Connection::open(path).map_err(|e| {
+            StoreError::Unavailable(format!("cannot open {}: {e}", path.display()))
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(map)?;
+        let mode: String = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+            .map_err(map)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Unavailable(format!(
+                "{} cannot use write-ahead logging (journal mode {mode})",
+                path.display()
+            )));
+        }
+        // FULL: the WAL is synced at every commit, so an acknowledged append survives a
+        // power cut, not only a crash of the process.
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")
+            .map_err(map)?;
+        conn.set_prepared_statement_cache_capacity(32);
+        migrate::migrate(&mut conn)?;
+        let head = row::head(&conn)?;
+        Ok((
+            Self {
+                conn,
+                clock,
+                max_batch_events: max_batch_events.max(1),
+            },
+            head,
+        ))
+    }
+
+    /// Serves appends until every sender is gone.
+    pub(crate) fn run(mut self, mut rx: mpsc::Receiver<AppendRequest>, head: watch::Sender<u64>) {
+        let mut batch = Vec::new();
+        while let Some(first) = rx.blocking_recv() {
+            let mut events = first.events.len();
+            batch.push(first);
+            while events < self.max_batch_events {
+                match rx.try_recv() {
+                    Ok(next) => {
+                        events += next.events.len();
+                        batch.push(next);
+                    }
+                    Err(_) => break,
+                }
+            }
+            let answers = match self.commit(&batch) {
+                Ok((answers, new_head)) => {
+                    head.send_if_modified(|h| {
+                        let moved = new_head > *h;
+                        *h = (*h).max(new_head);
+                        moved
+                    });
+                    answers
+                }
+                Err(e) => {
+                    let e = map(e);
+                    tracing::error!(error = %e, appends = batch.len(), "group commit failed");
+                    batch.iter().map(|_| Err(e.clone())).collect()
+                }
+            };
+            for (request, answer) in batch.drain(..).zip(answers) {
+                // The caller may have given up waiting; its append stands either way.
+                let _ = request.reply.send(answer);
+            }
+        }
+    }
+
+    /// Writes a batch in one transaction. The outer error aborts the whole batch.
+    fn commit(&mut self, batch: &[AppendRequest]) -> rusqlite::Result<(Vec<Answer>, u64)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read inside the transaction, so another process writing the same file is safe.
+        let (mut head, last_recorded) = row::head_and_time(&tx)?;
+        // recorded_at never decreases along the log, even if the clock steps back.
+        let now = micros(self.clock.now()).max(last_recorded);
+        let recorded_at = DateTime::<Utc>::from_timestamp_micros(now).unwrap_or_default();
+        let mut versions: HashMap<StreamName, u64> = HashMap::new();
+        let mut answers = Vec::with_capacity(batch.len());
+        for request in batch {
+            answers.push(append_one(&tx, request, &mut head, recorded_at, &mut versions)?);
+        }
+        tx.commit()?;
+        Ok((answers, head))
+    }
+}
+
+/// Checks and inserts one request inside the batch's transaction.
+fn append_one(
+    tx: &Transaction<'_>,
+    request: &AppendRequest,
+    head: &mut u64,
+    recorded_at: DateTime<Utc>,
+    versions: &mut HashMap<StreamName, u64>,
+) -> rusqlite::Result<Answer> {
+    if let Some(answer) = replay_of_earlier_append(tx, request)? {
+        return Ok(answer);
+    }
+    let current = match versions.get(&request.stream) {
+        Some(v) => *v,
+        None => row::version_of(tx, request.stream.as_str())?,
+    };
+    if !request.expected.admits(current) {
+        return Ok(Err(StoreError::WrongExpectedVersion {
+            stream: request.stream.to_string(),
+            expected: request.expected,
+            actual: current,
+        }));
+    }
+    let mut insert = tx.prepare_cached(queries::INSERT)?;
+    let mut positions = Vec::with_capacity(request.events.len());
+    let at = micros(recorded_at);
+    for (i, e) in request.events.iter().enumerate() {
+        let position = *head + 1 + i as u64;
+        insert.execute(params![
+            int(position),
+            e.event_id.as_bytes().as_slice(),
+            request.stream.as_str(),
+            int(current + 1 + i as u64),
+            e.event_type.as_str(),
+            i64::from(e.schema_version),
+            micros(e.occurred_at),
+            at,
+            e.actor.as_str(),
+            e.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()),
+            e.causation_id.as_ref().map(|u| u.as_bytes().as_slice()),
+            e.payload.as_str(),
+        ])?;
+        positions.push(position);
+    }
+    let n = request.events.len() as u64;
+    *head += n;
+    versions.insert(request.stream.clone(), current + n);
+    Ok(Ok(AppendResult {
+        stream_version: current + n,
+        positions,
+        recorded_at,
+        deduplicated: false,
+    }))
+}
+
+/// If some event ids of the request are already stored: the original result when the
+/// request repeats an earlier append exactly, else an idempotency conflict.
+fn replay_of_earlier_append(
+    tx: &Transaction<'_>,
+    request: &AppendRequest,
+) -> rusqlite::Result<Option<Answer>> {
+    let mut stored = Vec::new();
+    for e in &request.events {
+        if let Some(s) = row::find_by_id(tx, e.event_id)? {
+            stored.push((e, s));
+        } else if !stored.is_empty() {
+            break;
+        }
+    }
+    if stored.is_empty() {
+        return Ok(None);
+    }
+    let conflict = stored
+        .iter()
+        .find(|(e, s)| !(s.stream == request.stream && e.same_content_as(s)))
+        .map(|(e, _)| e.event_id);
+    let whole = stored.len() == request.events.len()
+        && stored
+            .windows(2)
+            .all(|w| w[1].1.version == w[0].1.version + 1);
+    Ok(Some(match (conflict, whole) {
+        (None, true) => {
+            let (_, last) = &stored[stored.len() - 1];
+            Ok(AppendResult {
+                stream_version: last.version,
+                positions: stored.iter().map(|(_, s)| s.position).collect(),
+                recorded_at: last.recorded_at,
+                deduplicated: true,
+            })
+        }
+        (Some(event_id), _) => Err(StoreError::IdempotencyConflict { event_id }),
+        // Part of the request was stored by another append: not a retry of it.
+        (None, false) => Err(StoreError::IdempotencyConflict {
+            event_id: stored[0].0.event_id,
+        }),
+    }))
+}
