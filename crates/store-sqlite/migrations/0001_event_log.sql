@@ -11,7 +11,8 @@ CREATE TABLE events (
     actor          TEXT    NOT NULL,
     correlation_id BLOB,
     causation_id   BLOB,
-    payload        TEXT    NOT NULL      -- the JSON object exactly as appended
+    payload        TEXT    NOT NULL,     -- the JSON object exactly as appended
+    append_start   INTEGER NOT NULL      -- position of the first event of the same append call
 ) STRICT;
 
 -- Idempotency: an event id is stored once.

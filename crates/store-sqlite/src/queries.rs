@@ -12,12 +12,20 @@ pub(crate) const HEAD: &str = "SELECT position, recorded_at FROM events ORDER BY
 
 pub(crate) const STREAM_VERSION: &str = "SELECT max(version) FROM events WHERE stream = ?1";
 
-pub(crate) const FIND_BY_ID: &str = concat!("SELECT ", columns!(), " FROM events WHERE event_id = ?1");
+/// The event with an id, and the first position of the append that stored it.
+pub(crate) const FIND_BY_ID: &str = concat!(
+    "SELECT ",
+    columns!(),
+    ", append_start FROM events WHERE event_id = ?1"
+);
+
+/// The append a position belongs to (to tell a whole append from part of one).
+pub(crate) const APPEND_START_AT: &str = "SELECT append_start FROM events WHERE position = ?1";
 
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO events (",
     columns!(),
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+    ", append_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
 );
 
 pub(crate) const READ_STREAM_FORWARD: &str = concat!(
@@ -37,3 +45,9 @@ pub(crate) const READ_ALL: &str = concat!(
     columns!(),
     " FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2"
 );
+
+/// Each append in a group commit runs inside its own savepoint, so a refused one leaves
+/// nothing behind while the others in the batch go on.
+pub(crate) const SAVEPOINT: &str = "SAVEPOINT append";
+pub(crate) const RELEASE: &str = "RELEASE append";
+pub(crate) const ROLLBACK_TO: &str = "ROLLBACK TO append";

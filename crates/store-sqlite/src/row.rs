@@ -82,11 +82,24 @@ pub(crate) fn head(conn: &Connection) -> Result<u64, StoreError> {
     head_and_time(conn).map(|(p, _)| p).map_err(map)
 }
 
-/// The stored event with this id, if any.
-pub(crate) fn find_by_id(conn: &Connection, id: Uuid) -> rusqlite::Result<Option<RecordedEvent>> {
+/// The stored event with this id, if any, and the first position of its append.
+pub(crate) fn find_by_id(
+    conn: &Connection,
+    id: Uuid,
+) -> rusqlite::Result<Option<(RecordedEvent, u64)>> {
     conn.prepare_cached(queries::FIND_BY_ID)?
-        .query_row([id.as_bytes().as_slice()], decode)
+        .query_row([id.as_bytes().as_slice()], |r| {
+            Ok((decode(r)?, r.get::<_, i64>(12)? as u64))
+        })
         .optional()
+}
+
+/// The first position of the append that stored `position`, if it is stored.
+pub(crate) fn append_start_at(conn: &Connection, position: u64) -> rusqlite::Result<Option<u64>> {
+    conn.prepare_cached(queries::APPEND_START_AT)?
+        .query_row([int(position)], |r| r.get::<_, i64>(0))
+        .optional()
+        .map(|v| v.map(|v| v as u64))
 }
 
 pub(crate) fn read_stream(

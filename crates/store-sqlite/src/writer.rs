@@ -34,7 +34,14 @@ pub(crate) struct Writer {
     conn: Connection,
     clock: Arc<dyn Clock>,
     max_batch_events: usize,
+    /// Stream versions as of `known_head`: saves a query per append. Dropped whenever the
+    /// head moved under us (another process wrote to the file) or a commit failed.
+    versions: HashMap<StreamName, u64>,
+    known_head: u64,
 }
+
+/// Most stream versions kept in memory before the cache starts afresh.
+const VERSION_CACHE: usize = 100_000;
 
 impl Writer {
     /// Opens the file for writing, applies migrations, and reads the head position.
@@ -69,6 +76,8 @@ impl Writer {
                 conn,
                 clock,
                 max_batch_events: max_batch_events.max(1),
+                versions: HashMap::new(),
+                known_head: head,
             },
             head,
         ))
@@ -99,6 +108,7 @@ impl Writer {
                     answers
                 }
                 Err(e) => {
+                    self.versions.clear();
                     let e = map(e);
                     tracing::error!(error = %e, appends = batch.len(), "group commit failed");
                     batch.iter().map(|_| Err(e.clone())).collect()
@@ -118,46 +128,99 @@ impl Writer {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Read inside the transaction, so another process writing the same file is safe.
         let (mut head, last_recorded) = row::head_and_time(&tx)?;
+        if head != self.known_head || self.versions.len() > VERSION_CACHE {
+            self.versions.clear();
+        }
         // recorded_at never decreases along the log, even if the clock steps back.
         let now = micros(self.clock.now()).max(last_recorded);
         let recorded_at = DateTime::<Utc>::from_timestamp_micros(now).unwrap_or_default();
-        let mut versions: HashMap<StreamName, u64> = HashMap::new();
+        let mut batch_versions: HashMap<StreamName, u64> = HashMap::new();
         let mut answers = Vec::with_capacity(batch.len());
         for request in batch {
-            answers.push(append_one(&tx, request, &mut head, recorded_at, &mut versions)?);
+            let current = match batch_versions.get(&request.stream) {
+                Some(v) => *v,
+                None => match self.versions.get(&request.stream) {
+                    Some(v) => *v,
+                    None => row::version_of(&tx, request.stream.as_str())?,
+                },
+            };
+            let answer = append_one(&tx, request, current, &mut head, recorded_at)?;
+            // A deduplicated answer carries the original append's version, not the stream's.
+            if let Ok(r) = &answer
+                && !r.deduplicated
+            {
+                batch_versions.insert(request.stream.clone(), r.stream_version);
+            }
+            answers.push(answer);
         }
         tx.commit()?;
+        self.versions.extend(batch_versions);
+        self.known_head = head;
         Ok((answers, head))
     }
 }
 
-/// Checks and inserts one request inside the batch's transaction.
+/// Checks and inserts one request inside the batch's transaction; `current` is the
+/// stream's version before it.
+///
+/// Idempotency costs nothing on the common path: the unique index on `event_id` refuses a
+/// stored id, the request's inserts are rolled back to its savepoint, and only then is the
+/// log searched for the original append.
 fn append_one(
     tx: &Transaction<'_>,
     request: &AppendRequest,
+    current: u64,
     head: &mut u64,
     recorded_at: DateTime<Utc>,
-    versions: &mut HashMap<StreamName, u64>,
 ) -> rusqlite::Result<Answer> {
-    if let Some(answer) = replay_of_earlier_append(tx, request)? {
-        return Ok(answer);
-    }
-    let current = match versions.get(&request.stream) {
-        Some(v) => *v,
-        None => row::version_of(tx, request.stream.as_str())?,
-    };
     if !request.expected.admits(current) {
+        // A retry of an append that succeeded finds the stream moved on by itself.
+        if let Some(answer) = replay_of_earlier_append(tx, request)? {
+            return Ok(answer);
+        }
         return Ok(Err(StoreError::WrongExpectedVersion {
             stream: request.stream.to_string(),
             expected: request.expected,
             actual: current,
         }));
     }
+    tx.prepare_cached(queries::SAVEPOINT)?.execute([])?;
+    match insert_all(tx, request, current, *head, recorded_at) {
+        Ok(positions) => {
+            tx.prepare_cached(queries::RELEASE)?.execute([])?;
+            let n = request.events.len() as u64;
+            *head += n;
+            Ok(Ok(AppendResult {
+                stream_version: current + n,
+                positions,
+                recorded_at,
+                deduplicated: false,
+            }))
+        }
+        Err(e) if is_duplicate_event_id(&e) => {
+            tx.prepare_cached(queries::ROLLBACK_TO)?.execute([])?;
+            tx.prepare_cached(queries::RELEASE)?.execute([])?;
+            match replay_of_earlier_append(tx, request)? {
+                Some(answer) => Ok(answer),
+                None => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn insert_all(
+    tx: &Transaction<'_>,
+    request: &AppendRequest,
+    current: u64,
+    head: u64,
+    recorded_at: DateTime<Utc>,
+) -> rusqlite::Result<Vec<u64>> {
     let mut insert = tx.prepare_cached(queries::INSERT)?;
     let mut positions = Vec::with_capacity(request.events.len());
     let at = micros(recorded_at);
     for (i, e) in request.events.iter().enumerate() {
-        let position = *head + 1 + i as u64;
+        let position = head + 1 + i as u64;
         insert.execute(params![
             int(position),
             e.event_id.as_bytes().as_slice(),
@@ -171,18 +234,20 @@ fn append_one(
             e.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()),
             e.causation_id.as_ref().map(|u| u.as_bytes().as_slice()),
             e.payload.as_str(),
+            int(head + 1),
         ])?;
         positions.push(position);
     }
-    let n = request.events.len() as u64;
-    *head += n;
-    versions.insert(request.stream.clone(), current + n);
-    Ok(Ok(AppendResult {
-        stream_version: current + n,
-        positions,
-        recorded_at,
-        deduplicated: false,
-    }))
+    Ok(positions)
+}
+
+/// Whether an insert failed because the event id is already stored.
+fn is_duplicate_event_id(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, Some(msg))
+            if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("events.event_id")
+    )
 }
 
 /// If some event ids of the request are already stored: the original result when the
@@ -193,37 +258,43 @@ fn replay_of_earlier_append(
 ) -> rusqlite::Result<Option<Answer>> {
     let mut stored = Vec::new();
     for e in &request.events {
-        if let Some(s) = row::find_by_id(tx, e.event_id)? {
-            stored.push((e, s));
+        if let Some((s, start)) = row::find_by_id(tx, e.event_id)? {
+            stored.push((e, s, start));
         } else if !stored.is_empty() {
             break;
         }
     }
-    if stored.is_empty() {
+    let Some((first_new, first, start)) = stored.first() else {
         return Ok(None);
-    }
-    let conflict = stored
+    };
+    if let Some((e, _, _)) = stored
         .iter()
-        .find(|(e, s)| !(s.stream == request.stream && e.same_content_as(s)))
-        .map(|(e, _)| e.event_id);
+        .find(|(e, s, _)| !(s.stream == request.stream && e.same_content_as(s)))
+    {
+        return Ok(Some(Err(StoreError::IdempotencyConflict {
+            event_id: e.event_id,
+        })));
+    }
+    // A retry repeats one whole earlier append: every event stored, all by the same
+    // append, which began with the first of them and ended with the last.
+    let (_, last, _) = &stored[stored.len() - 1];
     let whole = stored.len() == request.events.len()
+        && first.position == *start
         && stored
-            .windows(2)
-            .all(|w| w[1].1.version == w[0].1.version + 1);
-    Ok(Some(match (conflict, whole) {
-        (None, true) => {
-            let (_, last) = &stored[stored.len() - 1];
-            Ok(AppendResult {
-                stream_version: last.version,
-                positions: stored.iter().map(|(_, s)| s.position).collect(),
-                recorded_at: last.recorded_at,
-                deduplicated: true,
-            })
-        }
-        (Some(event_id), _) => Err(StoreError::IdempotencyConflict { event_id }),
-        // Part of the request was stored by another append: not a retry of it.
-        (None, false) => Err(StoreError::IdempotencyConflict {
-            event_id: stored[0].0.event_id,
-        }),
+            .iter()
+            .enumerate()
+            .all(|(i, (_, s, st))| st == start && s.position == first.position + i as u64)
+        && row::append_start_at(tx, last.position + 1)? != Some(*start);
+    Ok(Some(if whole {
+        Ok(AppendResult {
+            stream_version: last.version,
+            positions: stored.iter().map(|(_, s, _)| s.position).collect(),
+            recorded_at: last.recorded_at,
+            deduplicated: true,
+        })
+    } else {
+        Err(StoreError::IdempotencyConflict {
+            event_id: first_new.event_id,
+        })
     }))
 }
