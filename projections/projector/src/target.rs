@@ -1,0 +1,206 @@
+//! Where a projection's batches are committed: the live read-model file, or the scratch
+//! file of a rebuild. Each batch is one transaction holding the rows and the checkpoint.
+
+use crate::error::ProjectionError;
+use crate::models::read_checkpoint;
+use crate::projection::Projection;
+use crate::sql;
+use event_store::RecordedEvent;
+use rusqlite::{Connection, TransactionBehavior, params};
+use std::path::Path;
+use std::sync::Arc;
+
+/// A connection holding a projection's tables, and the checkpoint it last committed.
+/// Used on blocking threads only.
+pub(crate) struct Target {
+    conn: Connection,
+    projection: Arc<dyn Projection>,
+    position: u64,
+    /// Events applied through this target since it was opened.
+    applied: u64,
+}
+
+/// What a projector must do first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Start {
+    /// The tables were built by this version: read on from the checkpoint.
+    Resume,
+    /// They were built by another version of the fold: rebuild from zero.
+    Rebuild { built_by: u32 },
+}
+
+impl Target {
+    /// Opens a projection's tables in `conn`, creating them (at position 0) if it never ran.
+    pub(crate) fn open(
+        mut conn: Connection,
+        projection: Arc<dyn Projection>,
+    ) -> Result<(Self, Start), ProjectionError> {
+        conn.execute_batch(sql::CHECKPOINTS_DDL)?;
+        let (position, start) = match read_checkpoint(&conn, projection.name())? {
+            Some(c) if c.version == projection.version() => (c.position, Start::Resume),
+            Some(c) => (
+                c.position,
+                Start::Rebuild {
+                    built_by: c.version,
+                },
+            ),
+            None => {
+                // No checkpoint: whatever rows these tables may hold are not ours to trust.
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                for table in projection.tables() {
+                    tx.execute_batch(&sql::drop_live_table(table))?;
+                }
+                tx.execute_batch(projection.schema())?;
+                tx.execute(
+                    sql::INIT_CHECKPOINT,
+                    params![projection.name(), projection.version()],
+                )?;
+                tx.commit()?;
+                (0, Start::Resume)
+            }
+        };
+        Ok((
+            Self {
+                conn,
+                projection,
+                position,
+                applied: 0,
+            },
+            start,
+        ))
+    }
+
+    /// A fresh scratch file for a rebuild. It is thrown away if anything fails, so it
+    /// needs no journal and no syncs.
+    pub(crate) fn scratch(
+        path: &Path,
+        projection: Arc<dyn Projection>,
+    ) -> Result<Self, ProjectionError> {
+        let conn = Connection::open(path)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(64);
+        let (target, _) = Self::open(conn, projection)?;
+        Ok(target)
+    }
+
+    pub(crate) fn position(&self) -> u64 {
+        self.position
+    }
+
+    pub(crate) fn applied(&self) -> u64 {
+        self.applied
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        self.projection.name()
+    }
+
+    /// Applies `events` and moves the checkpoint to `through`, in one transaction: either
+    /// both land or neither does.
+    pub(crate) fn commit(
+        &mut self,
+        events: &[RecordedEvent],
+        through: u64,
+    ) -> Result<(), ProjectionError> {
+        let name = self.projection.name();
+        let out_of_order = |position| ProjectionError::OutOfOrder {
+            projection: name.to_owned(),
+            checkpoint: self.position,
+            position,
+        };
+        if let Some(first) = events.first()
+            && first.position <= self.position
+        {
+            return Err(out_of_order(first.position));
+        }
+        if let Some(last) = events.last()
+            && last.position > through
+        {
+            return Err(out_of_order(last.position));
+        }
+        if through <= self.position {
+            return if through == self.position && events.is_empty() {
+                Ok(())
+            } else {
+                Err(out_of_order(through))
+            };
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !events.is_empty() {
+            self.projection.apply_batch(&tx, events).map_err(|e| {
+                let (first, last) = (events[0].position, events[events.len() - 1].position);
+                tracing::error!(
+                    projection = name,
+                    first_position = first,
+                    last_position = last,
+                    error = %e,
+                    "a batch failed to apply; nothing of it was written"
+                );
+                ProjectionError::Failed {
+                    projection: name.to_owned(),
+                    first,
+                    last,
+                    reason: e.to_string(),
+                }
+            })?;
+        }
+        let moved = tx
+            .prepare_cached(sql::ADVANCE_CHECKPOINT)?
+            .execute(params![name, to_sql(through), to_sql(self.position)])?;
+        if moved != 1 {
+            return Err(ProjectionError::CheckpointMoved {
+                projection: name.to_owned(),
+            });
+        }
+        tx.commit()?;
+        self.position = through;
+        self.applied += events.len() as u64;
+        Ok(())
+    }
+
+    /// Replaces the live tables with those of a finished scratch file and sets the
+    /// checkpoint to `through`, in one transaction: readers see the old model until it
+    /// commits, then the new one.
+    pub(crate) fn swap_in(&mut self, scratch: &Path, through: u64) -> Result<(), ProjectionError> {
+        let path = scratch
+            .to_str()
+            .ok_or_else(|| ProjectionError::Io(format!("{} is not UTF-8", scratch.display())))?;
+        self.conn.execute(&sql::attach_scratch(), [path])?;
+        let swapped = self.replace_tables(through);
+        let detached = self.conn.execute_batch(&sql::detach_scratch());
+        swapped?;
+        detached?;
+        self.position = through;
+        Ok(())
+    }
+
+    fn replace_tables(&mut self, through: u64) -> Result<(), ProjectionError> {
+        let p = &self.projection;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for table in p.tables() {
+            tx.execute_batch(&sql::drop_live_table(table))?;
+        }
+        // Unqualified names in the DDL resolve to `main`, the live file.
+        tx.execute_batch(p.schema())?;
+        for table in p.tables() {
+            tx.execute(&sql::copy_from_scratch(table), [])?;
+        }
+        tx.execute(
+            sql::SET_CHECKPOINT,
+            params![p.name(), to_sql(through), p.version()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Positions fit in SQLite's signed integers for any log that can exist.
+fn to_sql(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
