@@ -220,7 +220,9 @@ mod tests {
         let e = event();
         assert_eq!(
             validate_append(&[e.clone(), e.clone()]),
-            Err(InvalidInput::DuplicateEventId { event_id: e.event_id })
+            Err(InvalidInput::DuplicateEventId {
+                event_id: e.event_id
+            })
         );
         assert_eq!(
             validate_append(&[e.clone().with_id(Uuid::nil())]),

@@ -126,7 +126,9 @@ impl EventType {
             return Err(err("it must start with an ASCII letter"));
         }
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(err("it must be a plain identifier (ASCII letters, digits, _)"));
+            return Err(err(
+                "it must be a plain identifier (ASCII letters, digits, _)",
+            ));
         }
         Ok(Self(name.into()))
     }
@@ -241,9 +243,14 @@ mod tests {
 
     #[test]
     fn bad_stream_names_are_refused_with_a_reason() {
-        for bad in ["", " cadre-1", "$all", "-x", "cadre 1", "干部-1", "a/b", "x\n"] {
+        for bad in [
+            "", " cadre-1", "$all", "-x", "cadre 1", "干部-1", "a/b", "x\n",
+        ] {
             let err = StreamName::new(bad).unwrap_err();
-            assert!(matches!(err, InvalidInput::StreamName { .. }), "{bad:?}: {err}");
+            assert!(
+                matches!(err, InvalidInput::StreamName { .. }),
+                "{bad:?}: {err}"
+            );
         }
         assert!(StreamName::new("a".repeat(200)).is_ok());
         assert!(StreamName::new("a".repeat(201)).is_err());
@@ -253,7 +260,14 @@ mod tests {
     fn event_types_are_plain_identifiers() {
         assert!(EventType::new("DutyRecorded").is_ok());
         assert!(EventType::new("duty_recorded_v2").is_ok());
-        for bad in ["", "1Duty", "Duty.Recorded", "Duty-Recorded", "Duty Recorded", "履责"] {
+        for bad in [
+            "",
+            "1Duty",
+            "Duty.Recorded",
+            "Duty-Recorded",
+            "Duty Recorded",
+            "履责",
+        ] {
             assert!(EventType::new(bad).is_err(), "{bad:?}");
         }
         assert!(EventType::new("A".repeat(101)).is_err());

@@ -99,9 +99,14 @@ mod tests {
 
     #[test]
     fn anything_but_one_json_object_is_refused() {
-        for bad in ["", "null", "[1]", "\"x\"", "{", "{} {}", "{\"a\":}", "not json"] {
+        for bad in [
+            "", "null", "[1]", "\"x\"", "{", "{} {}", "{\"a\":}", "not json",
+        ] {
             let err = Payload::from_json(bad).unwrap_err();
-            assert!(matches!(err, InvalidInput::Payload { .. }), "{bad:?}: {err}");
+            assert!(
+                matches!(err, InvalidInput::Payload { .. }),
+                "{bad:?}: {err}"
+            );
         }
         assert!(Payload::from_slice(b"{\"a\":\"\xff\"}").is_err());
     }

@@ -161,9 +161,9 @@ impl EventStore for SqliteStore {
             .send(request)
             .await
             .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
-        answer.await.map_err(|_| {
-            StoreError::Unavailable("the writer stopped before answering".into())
-        })?
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
     }
 
     async fn read_stream(

@@ -8,7 +8,8 @@ macro_rules! columns {
     };
 }
 
-pub(crate) const HEAD: &str = "SELECT position, recorded_at FROM events ORDER BY position DESC LIMIT 1";
+pub(crate) const HEAD: &str =
+    "SELECT position, recorded_at FROM events ORDER BY position DESC LIMIT 1";
 
 pub(crate) const STREAM_VERSION: &str = "SELECT max(version) FROM events WHERE stream = ?1";
 

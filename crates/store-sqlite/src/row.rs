@@ -28,11 +28,9 @@ fn instant(us: i64) -> rusqlite::Result<DateTime<Utc>> {
 }
 
 fn uuid(bytes: &[u8]) -> rusqlite::Result<Uuid> {
-    Uuid::from_slice(bytes).map_err(|e| rusqlite::Error::FromSqlConversionFailure(
-        16,
-        rusqlite::types::Type::Blob,
-        Box::new(e),
-    ))
+    Uuid::from_slice(bytes).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(16, rusqlite::types::Type::Blob, Box::new(e))
+    })
 }
 
 fn opt_uuid(row: &Row<'_>, i: usize) -> rusqlite::Result<Option<Uuid>> {
@@ -73,7 +71,9 @@ pub(crate) fn version_of(conn: &Connection, stream: &str) -> rusqlite::Result<u6
 pub(crate) fn head_and_time(conn: &Connection) -> Result<(u64, i64), rusqlite::Error> {
     let row = conn
         .prepare_cached(queries::HEAD)?
-        .query_row([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?)))
+        .query_row([], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)?))
+        })
         .optional()?;
     Ok(row.unwrap_or((0, i64::MIN)))
 }
@@ -131,7 +131,11 @@ pub(crate) fn read_all(
 ) -> Result<ReadAllPage, StoreError> {
     let from = from.max(1);
     let limit = limit.max(1);
-    let scan = if filter.is_all() { limit } else { MAX_SCAN.max(limit) };
+    let scan = if filter.is_all() {
+        limit
+    } else {
+        MAX_SCAN.max(limit)
+    };
     let mut stmt = conn.prepare_cached(queries::READ_ALL).map_err(map)?;
     let mut rows = stmt
         .query(rusqlite::params![int(from), int(scan as u64)])

@@ -50,9 +50,8 @@ impl Writer {
         clock: Arc<dyn Clock>,
         max_batch_events: usize,
     ) -> Result<(Self, u64), StoreError> {
-        let mut conn = Connection::open(path).map_err(|e| {
-            StoreError::Unavailable(format!("cannot open {}: {e}", path.display()))
-        })?;
+        let mut conn = Connection::open(path)
+            .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(map)?;
         let mode: String = conn
@@ -65,9 +64,14 @@ impl Writer {
             )));
         }
         // FULL: the WAL is synced at every commit, so an acknowledged append survives a
-        // power cut, not only a crash of the process.
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")
-            .map_err(map)?;
+        // power cut, not only a crash of the process. Checkpointing the WAL into the main
+        // file every 16,384 pages (64 MiB) rather than SQLite's 1,000 keeps the checkpoint's
+        // extra sync off most commits: +40 % at 256 writers (BENCHMARKS.md).
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; \
+             PRAGMA wal_autocheckpoint = 16384;",
+        )
+        .map_err(map)?;
         conn.set_prepared_statement_cache_capacity(32);
         migrate::migrate(&mut conn)?;
         let head = row::head(&conn)?;

@@ -1,5 +1,7 @@
 //! Behaviour specific to the SQLite backend (the shared contract lives in `store-contract`).
 
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
+
 use chrono::Utc;
 use event_store::{
     Actor, EventStore, EventType, ExpectedVersion, NewEvent, Payload, StoreError, StreamName,
@@ -36,14 +38,21 @@ async fn the_log_refuses_update_and_delete_even_from_outside() {
     let path = dir.path().join("log.db");
     let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
     let s = StreamName::new("cadre-1").unwrap();
-    store.append(&s, ExpectedVersion::Any, vec![event(1)]).await.unwrap();
+    store
+        .append(&s, ExpectedVersion::Any, vec![event(1)])
+        .await
+        .unwrap();
     store.close().await;
     let conn = rusqlite::Connection::open(&path).unwrap();
     let err = conn.execute("DELETE FROM events", []).unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    let err = conn.execute("UPDATE events SET payload = '{}'", []).unwrap_err();
+    let err = conn
+        .execute("UPDATE events SET payload = '{}'", [])
+        .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    let n: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 1);
 }
 
@@ -52,10 +61,14 @@ async fn a_foreign_sqlite_file_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.db");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("PRAGMA application_id = 42; CREATE TABLE t (x);").unwrap();
+    conn.execute_batch("PRAGMA application_id = 42; CREATE TABLE t (x);")
+        .unwrap();
     drop(conn);
     let err = SqliteStore::open(&path, SqliteOptions::default()).unwrap_err();
-    assert!(matches!(err, StoreError::Unavailable(ref m) if m.contains("not a dutytrace")), "{err}");
+    assert!(
+        matches!(err, StoreError::Unavailable(ref m) if m.contains("not a dutytrace")),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -64,14 +77,23 @@ async fn appends_after_close_are_refused() {
     let store = SqliteStore::open(dir.path().join("log.db"), SqliteOptions::default()).unwrap();
     store.close().await;
     let s = StreamName::new("cadre-1").unwrap();
-    let err = store.append(&s, ExpectedVersion::Any, vec![event(1)]).await.unwrap_err();
+    let err = store
+        .append(&s, ExpectedVersion::Any, vec![event(1)])
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
 }
 
 #[test]
 fn urls_name_files() {
-    assert_eq!(path_from_url("sqlite://dutytrace.db").unwrap().to_str(), Some("dutytrace.db"));
-    assert_eq!(path_from_url("sqlite:///var/lib/x.db").unwrap().to_str(), Some("/var/lib/x.db"));
+    assert_eq!(
+        path_from_url("sqlite://dutytrace.db").unwrap().to_str(),
+        Some("dutytrace.db")
+    );
+    assert_eq!(
+        path_from_url("sqlite:///var/lib/x.db").unwrap().to_str(),
+        Some("/var/lib/x.db")
+    );
     assert!(path_from_url("postgres://x").is_err());
     assert!(path_from_url("sqlite://").is_err());
 }

@@ -1,0 +1,91 @@
+//! `dutytrace bench`: the measurements recorded in BENCHMARKS.md. Each run uses a fresh
+//! store in a temporary directory (or `--dir`) and prints a Markdown table.
+
+mod append;
+mod replay;
+mod report;
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Durable appends: single-event appends by 1..n concurrent writers, and batches.
+    Append(AppendArgs),
+    /// Replay a log through the catalog projection (events/s).
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AppendArgs {
+    /// Numbers of concurrent writers of single-event appends, each to its own stream.
+    #[arg(long, value_delimiter = ',', default_value = "1,64")]
+    pub writers: Vec<usize>,
+    /// Single-event appends per writer scenario (the 1-writer scenario runs a tenth).
+    #[arg(long, default_value_t = 200_000)]
+    pub events: usize,
+    /// Events per batch in the batch scenario (0 skips it).
+    #[arg(long, default_value_t = 1_000)]
+    pub batch: usize,
+    /// Concurrent writers of batches.
+    #[arg(long, default_value_t = 1)]
+    pub batch_writers: usize,
+    /// Events in the batch scenario.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub batch_events: usize,
+    /// Directory for the scratch stores (default: a temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Events in the log to replay.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: usize,
+    /// Directory for the scratch store (default: a temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+/// Runs a benchmark command.
+pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Append(args) => append::run(args).await,
+        BenchCommand::Replay(args) => replay::run(args).await,
+    }
+}
+
+/// A scratch directory: the one asked for, or a temporary one removed afterwards.
+fn scratch(dir: Option<PathBuf>) -> anyhow::Result<tempfile::TempDir> {
+    Ok(match dir {
+        Some(d) => {
+            std::fs::create_dir_all(&d)?;
+            tempfile::tempdir_in(d)?
+        }
+        None => tempfile::tempdir()?,
+    })
+}
+
+/// A realistic duty entry (履责记录) of about 300 bytes, built once: the benchmarks
+/// measure the store, not JSON serialisation, so each event is this one with a fresh id.
+fn duty_template() -> event_store::NewEvent {
+    use event_store::{Actor, EventType, NewEvent, Payload};
+    let payload = serde_json::json!({
+        "obligation_id": "0190c6a2-7b1e-7000-8000-000000000001",
+        "performed_on": "2026-06-30",
+        "summary": "召开党委会专题研究党风廉政建设工作，分析苗头性倾向性问题并部署整改",
+        "attachments": [{"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "file_name": "会议纪要.pdf"}],
+    });
+    NewEvent::new(
+        EventType::new("DutyRecorded").expect("a valid type"),
+        Payload::from_value(&payload).expect("an object"),
+        Actor::new("user:bench").expect("a valid actor"),
+        chrono::Utc::now(),
+    )
+}
+
+/// A copy of `template` with a fresh UUIDv7.
+fn fresh(template: &event_store::NewEvent) -> event_store::NewEvent {
+    template.clone().with_id(uuid::Uuid::now_v7())
+}

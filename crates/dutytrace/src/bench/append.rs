@@ -1,0 +1,95 @@
+//! Durable append throughput and latency.
+
+use super::report::{self, Measured, histogram};
+use super::{AppendArgs, duty_template, fresh, scratch};
+use event_store::{EventStore, ExpectedVersion, StreamName};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+use store_sqlite::{SqliteOptions, SqliteStore};
+
+pub(crate) async fn run(args: AppendArgs) -> anyhow::Result<()> {
+    let dir = scratch(args.dir.clone())?;
+    println!(
+        "SQLite, durable (WAL, synchronous=FULL), store in {}",
+        dir.path().display()
+    );
+    println!();
+    report::header();
+    for (i, &writers) in args.writers.iter().enumerate() {
+        let total = if writers == 1 {
+            args.events / 10
+        } else {
+            args.events
+        };
+        let store = SqliteStore::open(
+            dir.path().join(format!("single-{i}.db")),
+            SqliteOptions::default(),
+        )?;
+        let m = appends(Arc::new(store.clone()), writers, total, 1).await?;
+        store.close().await;
+        report::row(&m);
+    }
+    if let Some(calls) = args.batch_events.checked_div(args.batch) {
+        let store = SqliteStore::open(dir.path().join("batch.db"), SqliteOptions::default())?;
+        let m = appends(
+            Arc::new(store.clone()),
+            args.batch_writers,
+            calls,
+            args.batch,
+        )
+        .await?;
+        store.close().await;
+        report::row(&m);
+    }
+    Ok(())
+}
+
+/// `writers` tasks, each appending to its own stream with an exact expected version,
+/// make `calls` appends of `size` events between them.
+async fn appends(
+    store: Arc<dyn EventStore>,
+    writers: usize,
+    calls: usize,
+    size: usize,
+) -> anyhow::Result<Measured> {
+    let counter = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..writers {
+        let store = store.clone();
+        let counter = counter.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream = StreamName::new(format!("cadre-bench{w}"))?;
+            let template = duty_template();
+            let mut version = 0u64;
+            let mut latency = histogram();
+            while counter.fetch_add(1, Ordering::Relaxed) < calls {
+                let events = (0..size).map(|_| fresh(&template)).collect();
+                let t = Instant::now();
+                let r = store
+                    .append(&stream, ExpectedVersion::Exact(version), events)
+                    .await?;
+                latency.saturating_record(t.elapsed().as_micros() as u64);
+                version = r.stream_version;
+            }
+            anyhow::Ok(latency)
+        }));
+    }
+    let mut latency = histogram();
+    for t in tasks {
+        latency.add(t.await??)?;
+    }
+    let elapsed = start.elapsed();
+    let scenario = if size == 1 {
+        format!("{writers} writer(s), single-event appends")
+    } else {
+        format!("{writers} writer(s), {size}-event batches")
+    };
+    Ok(Measured {
+        scenario,
+        events: (calls * size) as u64,
+        elapsed,
+        latency,
+    })
+}

@@ -1,0 +1,73 @@
+//! Command-line interface (DESIGN.md §5).
+
+use crate::config::{self, DEFAULT_LISTEN, DEFAULT_STORE};
+use crate::{bench, serve, stores};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+/// dutytrace — 两个责任 accountability platform.
+#[derive(Debug, Parser)]
+#[command(name = "dutytrace", version, about)]
+pub struct Cli {
+    /// Write logs as JSON lines.
+    #[arg(long, global = true, env = "DUTYTRACE_LOG_JSON")]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and run the projectors.
+    Serve(ServeArgs),
+    /// Rebuild every read model from the event log, from zero.
+    Rebuild(StoreArgs),
+    /// Measure the event store and projector (see BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+/// Where the event log is.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// Event store URL, e.g. sqlite://dutytrace.db.
+    #[arg(long, env = "DUTYTRACE_STORE", default_value = DEFAULT_STORE)]
+    pub store: String,
+    /// Fix the clock at this RFC 3339 instant (demos and tests only).
+    #[arg(long, env = "DUTYTRACE_NOW", value_parser = config::parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address to listen on.
+    #[arg(long, env = "DUTYTRACE_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Rebuild(args) => {
+            let opened = stores::open(&args.store, config::clock(args.now))?;
+            for projection in serve::projections() {
+                let report =
+                    projector::rebuild(opened.log.clone(), &opened.models, projection).await?;
+                println!(
+                    "rebuilt {}: {} events through position {} in {:.2} s",
+                    report.projection,
+                    report.events,
+                    report.through,
+                    report.elapsed.as_secs_f64()
+                );
+            }
+            opened.close().await;
+            Ok(())
+        }
+        Command::Bench(cmd) => bench::run(cmd).await,
+    }
+}

@@ -1,0 +1,9 @@
+//! The `dutytrace` command: argument parsing, wiring of store, projectors and API, and the
+//! operational commands (serve, bench). The binary in `main.rs` only calls [`cli::run`].
+
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod serve;
+pub mod stores;
+pub mod telemetry;
