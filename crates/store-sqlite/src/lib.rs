@@ -6,6 +6,7 @@
 //! - **Readers never block the writer**: reads use their own connections on a WAL snapshot.
 //! - **Append-only**: triggers in the schema refuse `UPDATE` and `DELETE` on the log.
 
+mod checkpointer;
 mod errors;
 mod migrate;
 mod queries;
@@ -14,6 +15,7 @@ mod row;
 mod writer;
 
 use async_trait::async_trait;
+pub use checkpointer::WalLimits;
 use event_store::{
     AppendResult, Clock, Direction, EventStore, ExpectedVersion, Filter, NewEvent, ReadAllPage,
     RecordedEvent, StoreError, StreamName, SystemClock, validate_append,
@@ -33,6 +35,8 @@ pub struct SqliteOptions {
     pub max_batch_events: usize,
     /// Where `recorded_at` comes from.
     pub clock: Arc<dyn Clock>,
+    /// When the WAL is copied back into the main file.
+    pub wal: WalLimits,
 }
 
 impl Default for SqliteOptions {
@@ -41,6 +45,7 @@ impl Default for SqliteOptions {
             max_readers: 8,
             max_batch_events: 20_000,
             clock: Arc::new(SystemClock),
+            wal: WalLimits::default(),
         }
     }
 }
@@ -66,12 +71,19 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>, options: SqliteOptions) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
         let (writer, head) = Writer::open(&path, options.clock.clone(), options.max_batch_events)?;
+        let thread_error = |e| StoreError::Internal(format!("cannot start a store thread: {e}"));
+        let (nudge, checkpointer) = checkpointer::start(&path).map_err(thread_error)?;
+        let writer = writer.with_checkpointer(nudge, options.wal)?;
         let (queue, rx) = mpsc::channel(4096);
         let (head_tx, head_rx) = watch::channel(head);
         let handle = std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || writer.run(rx, head_tx))
-            .map_err(|e| StoreError::Internal(format!("cannot start the writer thread: {e}")))?;
+            .spawn(move || {
+                writer.run(rx, head_tx);
+                // The writer (and its nudge) is gone: the checkpointer finishes too.
+                let _ = checkpointer.join();
+            })
+            .map_err(thread_error)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 readers: Arc::new(Readers::new(path.clone(), options.max_readers)),

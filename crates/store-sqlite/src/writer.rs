@@ -7,6 +7,7 @@
 //! simply not written; a storage failure rolls the whole batch back and every caller in it
 //! gets the error, so nothing unacknowledged is ever half there.
 
+use crate::checkpointer::{Nudge, WalLimits};
 use crate::errors::map;
 use crate::row::{self, int, micros};
 use crate::{migrate, queries};
@@ -64,14 +65,10 @@ impl Writer {
             )));
         }
         // FULL: the WAL is synced at every commit, so an acknowledged append survives a
-        // power cut, not only a crash of the process. Checkpointing the WAL into the main
-        // file every 16,384 pages (64 MiB) rather than SQLite's 1,000 keeps the checkpoint's
-        // extra sync off most commits: +40 % at 256 writers (BENCHMARKS.md).
-        conn.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; \
-             PRAGMA wal_autocheckpoint = 16384;",
-        )
-        .map_err(map)?;
+        // power cut, not only a crash of the process. The WAL is checkpointed by its own
+        // thread (see `checkpointer`), nudged from the WAL hook installed below.
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")
+            .map_err(map)?;
         conn.set_prepared_statement_cache_capacity(32);
         migrate::migrate(&mut conn)?;
         let head = row::head(&conn)?;
@@ -85,6 +82,31 @@ impl Writer {
             },
             head,
         ))
+    }
+
+    /// Checkpoints the WAL off this thread: after each commit, the WAL hook nudges the
+    /// checkpointer once the WAL is large enough (replacing SQLite's inline automatic
+    /// checkpoint, which would make the callers of that commit wait for it).
+    pub(crate) fn with_checkpointer(
+        mut self,
+        nudge: Nudge,
+        limits: WalLimits,
+    ) -> Result<Self, StoreError> {
+        let backstop = i32::try_from(limits.backstop_pages).unwrap_or(i32::MAX);
+        let nudge_at = i32::try_from(limits.nudge_pages).unwrap_or(i32::MAX);
+        self.conn
+            .wal_hook(Some(move |wal: &mut rusqlite::hooks::Wal, pages| {
+                // Never return an error from here: SQLite would report the commit as failed
+                // although it happened. A busy checkpoint is simply tried at the next commit.
+                if pages >= backstop {
+                    let _ = wal.checkpoint();
+                } else if pages >= nudge_at {
+                    nudge.commit_done();
+                }
+                Ok(())
+            }))
+            .map_err(map)?;
+        Ok(self)
     }
 
     /// Serves appends until every sender is gone.
