@@ -33,8 +33,13 @@ fn event(n: u32) -> NewEvent {
     )
 }
 
-#[tokio::test]
-async fn metrics_and_readiness_follow_the_log_and_the_projectors() {
+/// A store in a temporary directory with the catalog projector running on it.
+fn start() -> (
+    tempfile::TempDir,
+    SqliteStore,
+    Arc<dyn EventStore>,
+    projector::ProjectorHandle,
+) {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = SqliteStore::open(dir.path().join("log.db"), SqliteOptions::default()).unwrap();
     let store: Arc<dyn EventStore> = Arc::new(sqlite.clone());
@@ -46,6 +51,12 @@ async fn metrics_and_readiness_follow_the_log_and_the_projectors() {
         ProjectorOptions::default(),
     )
     .unwrap();
+    (dir, sqlite, store, catalog)
+}
+
+#[tokio::test]
+async fn metrics_and_readiness_follow_the_log_and_the_projectors() {
+    let (_dir, sqlite, store, catalog) = start();
     let s = StreamName::new("cadre-1").unwrap();
     let r = store
         .append(&s, ExpectedVersion::NoStream, (0..5).map(event).collect())
@@ -80,17 +91,7 @@ async fn metrics_and_readiness_follow_the_log_and_the_projectors() {
 
 #[tokio::test]
 async fn readiness_fails_when_a_projector_has_failed() {
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = SqliteStore::open(dir.path().join("log.db"), SqliteOptions::default()).unwrap();
-    let store: Arc<dyn EventStore> = Arc::new(sqlite.clone());
-    let models = ReadModels::open(dir.path().join("log.views.db")).unwrap();
-    let catalog = projector::spawn(
-        store.clone(),
-        &models,
-        Arc::new(catalog::Catalog),
-        ProjectorOptions::default(),
-    )
-    .unwrap();
+    let (_dir, sqlite, store, catalog) = start();
     catalog.wait_for(0).await.unwrap();
     // Closing the log ends the projector's live subscription: the projector fails, and
     // `wait_for` a position it will never reach says so instead of hanging.

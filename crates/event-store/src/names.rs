@@ -10,8 +10,27 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
 
-fn name_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':')
+/// The rules shared by stream names and categories (which may not contain `-`).
+fn check_name(name: &str, dash: bool) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("it is empty");
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err("it is longer than 200 bytes");
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err("it must start with an ASCII letter or digit");
+    }
+    let allowed =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':') || (dash && c == '-');
+    if !name.chars().all(allowed) {
+        return Err(if dash {
+            "only ASCII letters, digits and - _ . : are allowed"
+        } else {
+            "only ASCII letters, digits and _ . : are allowed"
+        });
+    }
+    Ok(())
 }
 
 /// The name of one stream: 1–200 bytes of ASCII letters, digits and `- _ . :`, starting
@@ -24,22 +43,10 @@ impl StreamName {
     /// Parses a stream name.
     pub fn new(name: impl AsRef<str>) -> Result<Self, InvalidInput> {
         let name = name.as_ref();
-        let err = |reason| InvalidInput::StreamName {
+        check_name(name, true).map_err(|reason| InvalidInput::StreamName {
             name: truncate(name),
             reason,
-        };
-        if name.is_empty() {
-            return Err(err("it is empty"));
-        }
-        if name.len() > MAX_NAME_LEN {
-            return Err(err("it is longer than 200 bytes"));
-        }
-        if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(err("it must start with an ASCII letter or digit"));
-        }
-        if !name.chars().all(name_char) {
-            return Err(err("only ASCII letters, digits and - _ . : are allowed"));
-        }
+        })?;
         Ok(Self(name.into()))
     }
 
@@ -74,22 +81,10 @@ impl Category {
     /// Parses a category: like a stream name, without `-`.
     pub fn new(name: impl AsRef<str>) -> Result<Self, InvalidInput> {
         let name = name.as_ref();
-        let err = |reason| InvalidInput::Category {
+        check_name(name, false).map_err(|reason| InvalidInput::Category {
             name: truncate(name),
             reason,
-        };
-        if name.is_empty() {
-            return Err(err("it is empty"));
-        }
-        if name.len() > MAX_NAME_LEN {
-            return Err(err("it is longer than 200 bytes"));
-        }
-        if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(err("it must start with an ASCII letter or digit"));
-        }
-        if !name.chars().all(|c| name_char(c) && c != '-') {
-            return Err(err("only ASCII letters, digits and _ . : are allowed"));
-        }
+        })?;
         Ok(Self(name.into()))
     }
 
