@@ -1,0 +1,322 @@
+//! Every event of the duty domain, with its stable wire name (the event type in the log)
+//! and schema version. Past tense; payloads are the structs below, serialised as JSON
+//! objects with snake_case fields.
+//!
+//! Streams: `unit-<id>`, `group-<id>`, `cadre-<id>`, `leader-<id>`, `list-<id>`,
+//! `task-<id>`, and `obligation-<id>` for the entries of one obligation.
+
+use crate::calendar::Period;
+use crate::ids::{CadreId, EntryId, GroupId, LeaderId, ListId, ObligationId, TaskId, UnitId};
+use crate::obligation::{DutyItem, Source};
+use crate::org::{CadreDuty, Subject, UnitKind};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A file attached to a duty entry: stored elsewhere, referenced by its content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// SHA-256 of the content, 64 lowercase hex digits.
+    pub sha256: String,
+    pub file_name: String,
+}
+
+/// 单位登记
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRegistered {
+    pub unit_id: UnitId,
+    pub name: String,
+    pub kind: UnitKind,
+}
+
+/// 派驻纪检组登记
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisciplineGroupRegistered {
+    pub group_id: GroupId,
+    pub name: String,
+    /// The units the group is stationed in (its supervision scope).
+    pub stationed_in: Vec<UnitId>,
+}
+
+/// 派驻关系调整
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupStationingChanged {
+    pub group_id: GroupId,
+    pub stationed_in: Vec<UnitId>,
+}
+
+/// 干部登记
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CadreRegistered {
+    pub cadre_id: CadreId,
+    pub name: String,
+    /// The post as written, e.g. "党委书记", "党组成员、副局长".
+    pub post: String,
+    pub duty: CadreDuty,
+    pub direct_leader: Option<CadreId>,
+}
+
+/// 干部调整（调动、职务变化）
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CadreTransferred {
+    pub cadre_id: CadreId,
+    pub post: String,
+    pub duty: CadreDuty,
+    pub direct_leader: Option<CadreId>,
+}
+
+/// 分管联系区领导登记
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderInChargeRegistered {
+    pub leader_id: LeaderId,
+    pub name: String,
+    pub units: Vec<UnitId>,
+}
+
+/// 分管联系单位调整
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderUnitsChanged {
+    pub leader_id: LeaderId,
+    pub units: Vec<UnitId>,
+}
+
+/// 责任清单发布
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsibilityListPublished {
+    pub list_id: ListId,
+    pub year: i32,
+    pub title: String,
+    pub items: Vec<DutyItem>,
+}
+
+/// 责任清单修订: the list's items from now on (the whole set).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsibilityListRevised {
+    pub list_id: ListId,
+    /// 2 for the first revision.
+    pub revision: u32,
+    pub items: Vec<DutyItem>,
+    pub reason: String,
+}
+
+/// 责任清单分解到履责对象: adds subjects the list applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsibilityListAssigned {
+    pub list_id: ListId,
+    pub subjects: Vec<Subject>,
+}
+
+/// 年度重点工作任务
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyTaskSet {
+    pub task_id: TaskId,
+    pub year: i32,
+    pub subject: Subject,
+    /// 目标
+    pub target: String,
+    /// 措施
+    pub measures: Vec<String>,
+    pub deadline: NaiveDate,
+}
+
+/// A duty entry's content, shared by recording, backfilling and correcting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryContent {
+    /// The local date the duty was performed.
+    pub performed_on: NaiveDate,
+    /// What was done (履责内容).
+    pub content: String,
+    pub attachments: Vec<Attachment>,
+}
+
+/// 履责记录: an entry recorded on or before its obligation's deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyRecorded {
+    pub entry_id: EntryId,
+    pub obligation_id: ObligationId,
+    pub source: Source,
+    pub subject: Subject,
+    pub period: Period,
+    #[serde(flatten)]
+    pub entry: EntryContent,
+    /// The cadre who entered it.
+    pub recorded_by: CadreId,
+}
+
+/// 补录: an entry recorded after its obligation's deadline. Never an ordinary entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyBackfilled {
+    pub entry_id: EntryId,
+    pub obligation_id: ObligationId,
+    pub source: Source,
+    pub subject: Subject,
+    pub period: Period,
+    #[serde(flatten)]
+    pub entry: EntryContent,
+    pub recorded_by: CadreId,
+    /// The deadline it missed, and by how many local days.
+    pub deadline: NaiveDate,
+    pub days_late: u32,
+}
+
+/// 履责记录更正: the entry's content from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyCorrected {
+    pub entry_id: EntryId,
+    pub obligation_id: ObligationId,
+    #[serde(flatten)]
+    pub entry: EntryContent,
+    pub reason: String,
+    pub corrected_by: CadreId,
+}
+
+/// 履责记录撤回: the entry no longer counts (it stays in the log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyWithdrawn {
+    pub entry_id: EntryId,
+    pub obligation_id: ObligationId,
+    pub reason: String,
+    pub withdrawn_by: CadreId,
+}
+
+/// Why a stored event could not be read as a domain event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("unknown event type {0:?}")]
+    UnknownType(String),
+    #[error("event type {event_type} has no schema version {version}")]
+    UnknownVersion { event_type: String, version: u32 },
+    #[error("payload of {event_type} does not match its schema: {reason}")]
+    Payload { event_type: String, reason: String },
+}
+
+macro_rules! events {
+    ($($name:ident),* $(,)?) => {
+        /// Every event of the duty domain.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Event {
+            $($name($name),)*
+        }
+
+        impl Event {
+            /// Every wire name, for schema checks.
+            pub const TYPES: &'static [&'static str] = &[$(stringify!($name)),*];
+
+            /// The stable wire name (the event type in the log).
+            pub fn event_type(&self) -> &'static str {
+                match self {
+                    $(Self::$name(_) => stringify!($name),)*
+                }
+            }
+
+            /// The payload as a JSON object.
+            pub fn payload(&self) -> serde_json::Value {
+                let v = match self {
+                    $(Self::$name(e) => serde_json::to_value(e),)*
+                };
+                v.expect("domain events always serialise")
+            }
+
+            /// Reads a stored event back.
+            pub fn decode(
+                event_type: &str,
+                schema_version: u32,
+                payload: &str,
+            ) -> Result<Self, DecodeError> {
+                if schema_version != SCHEMA_VERSION {
+                    if Self::TYPES.contains(&event_type) {
+                        return Err(DecodeError::UnknownVersion {
+                            event_type: event_type.to_owned(),
+                            version: schema_version,
+                        });
+                    }
+                    return Err(DecodeError::UnknownType(event_type.to_owned()));
+                }
+                let bad = |e: serde_json::Error| DecodeError::Payload {
+                    event_type: event_type.to_owned(),
+                    reason: e.to_string(),
+                };
+                match event_type {
+                    $(stringify!($name) => serde_json::from_str(payload).map(Self::$name).map_err(bad),)*
+                    other => Err(DecodeError::UnknownType(other.to_owned())),
+                }
+            }
+        }
+
+        $(impl From<$name> for Event {
+            fn from(e: $name) -> Self {
+                Self::$name(e)
+            }
+        })*
+    };
+}
+
+/// The schema version of every event type defined so far.
+pub const SCHEMA_VERSION: u32 = 1;
+
+events!(
+    UnitRegistered,
+    DisciplineGroupRegistered,
+    GroupStationingChanged,
+    CadreRegistered,
+    CadreTransferred,
+    LeaderInChargeRegistered,
+    LeaderUnitsChanged,
+    ResponsibilityListPublished,
+    ResponsibilityListRevised,
+    ResponsibilityListAssigned,
+    KeyTaskSet,
+    DutyRecorded,
+    DutyBackfilled,
+    DutyCorrected,
+    DutyWithdrawn,
+);
+
+impl Event {
+    /// The stream the event belongs to.
+    pub fn stream(&self) -> String {
+        match self {
+            Self::UnitRegistered(e) => stream::unit(e.unit_id),
+            Self::DisciplineGroupRegistered(e) => stream::group(e.group_id),
+            Self::GroupStationingChanged(e) => stream::group(e.group_id),
+            Self::CadreRegistered(e) => stream::cadre(e.cadre_id),
+            Self::CadreTransferred(e) => stream::cadre(e.cadre_id),
+            Self::LeaderInChargeRegistered(e) => stream::leader(e.leader_id),
+            Self::LeaderUnitsChanged(e) => stream::leader(e.leader_id),
+            Self::ResponsibilityListPublished(e) => stream::list(e.list_id),
+            Self::ResponsibilityListRevised(e) => stream::list(e.list_id),
+            Self::ResponsibilityListAssigned(e) => stream::list(e.list_id),
+            Self::KeyTaskSet(e) => stream::task(e.task_id),
+            Self::DutyRecorded(e) => stream::obligation(e.obligation_id),
+            Self::DutyBackfilled(e) => stream::obligation(e.obligation_id),
+            Self::DutyCorrected(e) => stream::obligation(e.obligation_id),
+            Self::DutyWithdrawn(e) => stream::obligation(e.obligation_id),
+        }
+    }
+}
+
+/// Stream names of the domain's aggregates.
+pub mod stream {
+    use super::*;
+
+    pub fn unit(id: UnitId) -> String {
+        format!("unit-{id}")
+    }
+    pub fn group(id: GroupId) -> String {
+        format!("group-{id}")
+    }
+    pub fn cadre(id: CadreId) -> String {
+        format!("cadre-{id}")
+    }
+    pub fn leader(id: LeaderId) -> String {
+        format!("leader-{id}")
+    }
+    pub fn list(id: ListId) -> String {
+        format!("list-{id}")
+    }
+    pub fn task(id: TaskId) -> String {
+        format!("task-{id}")
+    }
+    pub fn obligation(id: ObligationId) -> String {
+        format!("obligation-{id}")
+    }
+}
