@@ -15,7 +15,7 @@ mod payload;
 mod store;
 mod subscription;
 
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use envelope::{AppendResult, ExpectedVersion, NewEvent, RecordedEvent, validate_append};
 pub use error::{InvalidInput, StoreError};
 pub use limits::{MAX_APPEND_BYTES, MAX_EVENTS_PER_APPEND, MAX_NAME_LEN, MAX_PAYLOAD_BYTES};
