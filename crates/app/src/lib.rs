@@ -1,0 +1,12 @@
+//! The application service between the API and the domain: it loads an aggregate's stream,
+//! asks the pure domain to decide, and appends the outcome with optimistic concurrency —
+//! retrying a conflict itself — and with idempotency keys, so a client retrying after a
+//! timeout gets the first answer and nothing is written twice.
+
+mod error;
+mod execute;
+mod idempotency;
+
+pub use error::AppError;
+pub use execute::{App, Loaded, Outcome};
+pub use idempotency::{IdempotencyKey, fingerprint};
