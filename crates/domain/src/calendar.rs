@@ -5,7 +5,9 @@
 //! platform deals with). A deadline is a local date: an entry made at 23:59:59 on that day
 //! is on time; one made at 00:00:00 the next day is late.
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -200,7 +202,11 @@ impl FromStr for Period {
     type Err = PeriodError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || PeriodError(format!("{s:?} is not a period (e.g. 2026, 2026-H1, 2026-Q3, 2026-M07, 2026-once)"));
+        let bad = || {
+            PeriodError(format!(
+                "{s:?} is not a period (e.g. 2026, 2026-H1, 2026-Q3, 2026-M07, 2026-once)"
+            ))
+        };
         let (year, rest) = match s.split_once('-') {
             Some((y, r)) => (y, Some(r)),
             None => (s, None),
@@ -321,19 +327,49 @@ mod tests {
         assert_eq!(feb(2026), d(2026, 2, 28));
         assert_eq!(feb(2100), d(2100, 2, 28)); // not a leap year
         assert_eq!(feb(2000), d(2000, 2, 29)); // a leap year
-        assert_eq!(Period::new(2026, Cadence::HalfYearly, 1).unwrap().end(), d(2026, 6, 30));
-        assert_eq!(Period::new(2026, Cadence::Quarterly, 3).unwrap().end(), d(2026, 9, 30));
+        assert_eq!(
+            Period::new(2026, Cadence::HalfYearly, 1).unwrap().end(),
+            d(2026, 6, 30)
+        );
+        assert_eq!(
+            Period::new(2026, Cadence::Quarterly, 3).unwrap().end(),
+            d(2026, 9, 30)
+        );
     }
 
     #[test]
     fn periods_have_stable_names_and_chinese_labels() {
         let cases = [
-            (Period::new(2026, Cadence::Yearly, 1).unwrap(), "2026", "2026年度"),
-            (Period::new(2026, Cadence::Once, 1).unwrap(), "2026-once", "2026年度"),
-            (Period::new(2026, Cadence::HalfYearly, 1).unwrap(), "2026-H1", "2026年上半年"),
-            (Period::new(2026, Cadence::HalfYearly, 2).unwrap(), "2026-H2", "2026年下半年"),
-            (Period::new(2026, Cadence::Quarterly, 3).unwrap(), "2026-Q3", "2026年第三季度"),
-            (Period::new(2026, Cadence::Monthly, 7).unwrap(), "2026-M07", "2026年7月"),
+            (
+                Period::new(2026, Cadence::Yearly, 1).unwrap(),
+                "2026",
+                "2026年度",
+            ),
+            (
+                Period::new(2026, Cadence::Once, 1).unwrap(),
+                "2026-once",
+                "2026年度",
+            ),
+            (
+                Period::new(2026, Cadence::HalfYearly, 1).unwrap(),
+                "2026-H1",
+                "2026年上半年",
+            ),
+            (
+                Period::new(2026, Cadence::HalfYearly, 2).unwrap(),
+                "2026-H2",
+                "2026年下半年",
+            ),
+            (
+                Period::new(2026, Cadence::Quarterly, 3).unwrap(),
+                "2026-Q3",
+                "2026年第三季度",
+            ),
+            (
+                Period::new(2026, Cadence::Monthly, 7).unwrap(),
+                "2026-M07",
+                "2026年7月",
+            ),
         ];
         for (p, key, zh) in cases {
             assert_eq!(p.to_string(), key);
@@ -341,7 +377,9 @@ mod tests {
             assert_eq!(key.parse::<Period>().unwrap(), p);
             assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{key}\""));
         }
-        for bad in ["", "26", "2026-Q5", "2026-M7", "2026-M13", "2026-H0", "2026-X1", "year"] {
+        for bad in [
+            "", "26", "2026-Q5", "2026-M7", "2026-M13", "2026-H0", "2026-X1", "year",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
     }
@@ -355,21 +393,33 @@ mod tests {
             d(2026, 7, 10)
         );
         let once = Period::new(2026, Cadence::Once, 1).unwrap();
-        let fixed = DeadlineRule::FixedDate { date: d(2026, 11, 30) };
+        let fixed = DeadlineRule::FixedDate {
+            date: d(2026, 11, 30),
+        };
         assert_eq!(fixed.deadline(&once), d(2026, 11, 30));
         assert!(fixed.problem(Cadence::Once, 2026).is_none());
         assert!(fixed.problem(Cadence::Quarterly, 2026).is_some());
         assert!(fixed.problem(Cadence::Once, 2027).is_some());
-        assert!(DeadlineRule::DaysAfterPeriodEnd { days: 91 }.problem(Cadence::Monthly, 2026).is_some());
+        assert!(
+            DeadlineRule::DaysAfterPeriodEnd { days: 91 }
+                .problem(Cadence::Monthly, 2026)
+                .is_some()
+        );
     }
 
     #[test]
     fn days_run_from_midnight_to_midnight_in_shanghai() {
         let day = d(2026, 6, 30);
         assert_eq!(start_of_day(day).to_rfc3339(), "2026-06-29T16:00:00+00:00");
-        assert_eq!(end_of_day(day).to_rfc3339(), "2026-06-30T15:59:59.999999+00:00");
+        assert_eq!(
+            end_of_day(day).to_rfc3339(),
+            "2026-06-30T15:59:59.999999+00:00"
+        );
         assert_eq!(local_date(end_of_day(day)), day);
-        assert_eq!(local_date(end_of_day(day) + TimeDelta::microseconds(1)), d(2026, 7, 1));
+        assert_eq!(
+            local_date(end_of_day(day) + TimeDelta::microseconds(1)),
+            d(2026, 7, 1)
+        );
     }
 
     proptest! {

@@ -5,13 +5,25 @@
 //! - [`calendar`]: Asia/Shanghai local dates, cadences, periods and deadline rules;
 //! - [`light`]: the traffic light (绿/黄/红/橙) as a pure function of an obligation, the
 //!   entries known and an `as_of` instant;
-//! - [`ids`]: identifiers as newtypes.
+//! - [`ids`]: identifiers as newtypes;
+//! - the aggregates, one stream each, with their commands, contexts and states:
+//!   [`unit`], [`group`], [`cadre`], [`leader`], [`list`] (responsibility lists and the
+//!   obligations they derive), [`task`] (annual key tasks) and [`duty`] (the entries of
+//!   one obligation: recorded, backfilled, corrected, withdrawn).
 
 pub mod aggregate;
+pub mod cadre;
 pub mod calendar;
+pub mod duty;
 pub mod error;
-pub mod ids;
 pub mod events;
+pub mod group;
+pub mod ids;
+pub mod leader;
 pub mod light;
+pub mod list;
 pub mod obligation;
 pub mod org;
+pub mod task;
+pub mod unit;
+mod validate;

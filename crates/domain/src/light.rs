@@ -177,9 +177,15 @@ mod tests {
     #[test]
     fn with_no_entries_the_light_goes_pending_yellow_red() {
         let dl = deadline();
-        assert_eq!(light(dl, 1, &[], at(d(2026, 6, 23), 23, 59, 59)), Light::Pending);
+        assert_eq!(
+            light(dl, 1, &[], at(d(2026, 6, 23), 23, 59, 59)),
+            Light::Pending
+        );
         // First day of the 7-day window: the deadline day is 6 days ahead.
-        assert_eq!(light(dl, 1, &[], at(d(2026, 6, 24), 0, 0, 0)), Light::Yellow);
+        assert_eq!(
+            light(dl, 1, &[], at(d(2026, 6, 24), 0, 0, 0)),
+            Light::Yellow
+        );
         // Last day of the window: the deadline day itself, to its last instant.
         assert_eq!(light(dl, 1, &[], at(dl, 0, 0, 0)), Light::Yellow);
         assert_eq!(light(dl, 1, &[], end_of_day(dl)), Light::Yellow);
@@ -192,16 +198,31 @@ mod tests {
         let dl = deadline();
         let on_time = entry(at(dl, 23, 59, 59), dl);
         assert!(!on_time.backfill);
-        assert_eq!(light(dl, 1, &[on_time], at(d(2026, 7, 2), 9, 0, 0)), Light::Green);
+        assert_eq!(
+            light(dl, 1, &[on_time], at(d(2026, 7, 2), 9, 0, 0)),
+            Light::Green
+        );
         let late = entry(at(d(2026, 7, 1), 0, 0, 0), dl);
         assert!(late.backfill);
         assert_eq!(light(dl, 1, &[late], late.recorded_at), Light::Orange);
         // Red until a backfill is recorded, orange from then on, never green.
         let backfill = entry(at(d(2026, 7, 1), 9, 0, 0), dl);
-        assert_eq!(light(dl, 1, &[backfill], at(d(2026, 6, 30), 23, 59, 59)), Light::Yellow);
-        assert_eq!(light(dl, 1, &[backfill], at(d(2026, 7, 1), 8, 59, 59)), Light::Red);
-        assert_eq!(light(dl, 1, &[backfill], backfill.recorded_at), Light::Orange);
-        assert_eq!(light(dl, 1, &[backfill], at(d(2027, 1, 1), 0, 0, 0)), Light::Orange);
+        assert_eq!(
+            light(dl, 1, &[backfill], at(d(2026, 6, 30), 23, 59, 59)),
+            Light::Yellow
+        );
+        assert_eq!(
+            light(dl, 1, &[backfill], at(d(2026, 7, 1), 8, 59, 59)),
+            Light::Red
+        );
+        assert_eq!(
+            light(dl, 1, &[backfill], backfill.recorded_at),
+            Light::Orange
+        );
+        assert_eq!(
+            light(dl, 1, &[backfill], at(d(2027, 1, 1), 0, 0, 0)),
+            Light::Orange
+        );
     }
 
     #[test]
@@ -210,7 +231,10 @@ mod tests {
         let e1 = entry(at(d(2026, 3, 1), 10, 0, 0), dl);
         let e2 = entry(at(d(2026, 6, 29), 10, 0, 0), dl);
         let s = status(dl, 2, &[e1], at(d(2026, 5, 1), 0, 0, 0));
-        assert_eq!((s.light, s.count, s.completed_at), (Light::Pending, 1, None));
+        assert_eq!(
+            (s.light, s.count, s.completed_at),
+            (Light::Pending, 1, None)
+        );
         let s = status(dl, 2, &[e2, e1], at(d(2026, 6, 29), 12, 0, 0));
         assert_eq!((s.light, s.count, s.on_time), (Light::Green, 2, 2));
         assert_eq!(s.completed_at, Some(e2.recorded_at));
@@ -236,23 +260,45 @@ mod tests {
     #[test]
     fn leap_day_deadlines() {
         let dl = d(2028, 2, 29);
-        assert_eq!(light(dl, 1, &[], at(d(2028, 2, 23), 12, 0, 0)), Light::Yellow);
-        assert_eq!(light(dl, 1, &[], at(d(2028, 2, 22), 12, 0, 0)), Light::Pending);
+        assert_eq!(
+            light(dl, 1, &[], at(d(2028, 2, 23), 12, 0, 0)),
+            Light::Yellow
+        );
+        assert_eq!(
+            light(dl, 1, &[], at(d(2028, 2, 22), 12, 0, 0)),
+            Light::Pending
+        );
         assert_eq!(light(dl, 1, &[], at(d(2028, 3, 1), 0, 0, 0)), Light::Red);
     }
 
     #[test]
     fn lights_have_their_wire_names() {
-        let names: Vec<_> = Light::ALL.iter().map(|l| serde_json::to_string(l).unwrap()).collect();
-        assert_eq!(names, ["\"green\"", "\"yellow\"", "\"red\"", "\"orange\"", "\"pending\""]);
+        let names: Vec<_> = Light::ALL
+            .iter()
+            .map(|l| serde_json::to_string(l).unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "\"green\"",
+                "\"yellow\"",
+                "\"red\"",
+                "\"orange\"",
+                "\"pending\""
+            ]
+        );
         for l in Light::ALL {
-            assert_eq!(serde_json::to_string(&l).unwrap(), format!("\"{}\"", l.as_str()));
+            assert_eq!(
+                serde_json::to_string(&l).unwrap(),
+                format!("\"{}\"", l.as_str())
+            );
         }
     }
 
     fn instant() -> impl Strategy<Value = DateTime<Utc>> {
         // Around the 2026-06-30 deadline, to the second, over ±60 days.
-        (-60i64 * 86_400..60 * 86_400).prop_map(|s| start_of_day(deadline()) + TimeDelta::seconds(s))
+        (-60i64 * 86_400..60 * 86_400)
+            .prop_map(|s| start_of_day(deadline()) + TimeDelta::seconds(s))
     }
 
     proptest! {

@@ -1,0 +1,771 @@
+//! A responsibility list (责任清单) of one year: published, revised, assigned to duty
+//! subjects; stream `list-<id>`. Its obligations are derived, never stored: one per
+//! (assigned subject, item of the subject's kind, period).
+
+use crate::aggregate::Aggregate;
+use crate::error::DomainError;
+use crate::events::{
+    Event, ResponsibilityListAssigned, ResponsibilityListPublished, ResponsibilityListRevised,
+};
+use crate::ids::{CadreId, ItemId, ListId, ObligationId};
+use crate::obligation::{DutyItem, Obligation, Source, derive_obligations};
+use crate::org::{CadreDuty, Subject};
+use crate::validate;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Longest list title, in characters.
+pub const MAX_TITLE: usize = 200;
+/// Most items in one list.
+pub const MAX_ITEMS: usize = 500;
+/// Longest item content, in characters.
+pub const MAX_ITEM_CONTENT: usize = 1_000;
+/// Longest item category, in characters.
+pub const MAX_CATEGORY: usize = 100;
+/// Most entries an item may require per period.
+pub const MAX_REQUIRED_COUNT: u32 = 100;
+/// Longest reason of a revision, in characters.
+pub const MAX_REASON: usize = 500;
+
+/// 责任清单发布.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishList {
+    pub list_id: ListId,
+    /// 2000–2999.
+    pub year: i32,
+    pub title: String,
+    pub items: Vec<DutyItem>,
+}
+
+/// 责任清单修订: the whole set of items from now on, in the list's year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviseList {
+    pub list_id: ListId,
+    pub items: Vec<DutyItem>,
+    pub reason: String,
+}
+
+/// 责任清单分解: adds subjects the list applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssignList {
+    pub list_id: ListId,
+    pub subjects: Vec<Subject>,
+}
+
+/// What may be asked of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListCommand {
+    Publish(PublishList),
+    Revise(ReviseList),
+    Assign(AssignList),
+}
+
+impl From<PublishList> for ListCommand {
+    fn from(c: PublishList) -> Self {
+        Self::Publish(c)
+    }
+}
+
+impl From<ReviseList> for ListCommand {
+    fn from(c: ReviseList) -> Self {
+        Self::Revise(c)
+    }
+}
+
+impl From<AssignList> for ListCommand {
+    fn from(c: AssignList) -> Self {
+        Self::Assign(c)
+    }
+}
+
+/// What the application knows about the subjects a command names (used by [`AssignList`]
+/// and by key tasks); empty for commands that name none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubjectContext {
+    /// Subjects whose unit, group or cadre is not registered.
+    pub unknown_subjects: Vec<Subject>,
+    /// The current duty of every registered cadre named by a personal subject. A personal
+    /// subject whose cadre is missing here is treated as unknown.
+    pub cadre_duties: BTreeMap<CadreId, CadreDuty>,
+}
+
+impl SubjectContext {
+    /// Why `subject` cannot be given obligations, if it cannot: it does not exist, or its
+    /// cadre's current duty is not of the subject's kind.
+    pub fn problem(&self, subject: &Subject) -> Option<String> {
+        let unknown = self.unknown_subjects.contains(subject);
+        match *subject {
+            Subject::LeadershipTeam { unit_id } if unknown => {
+                Some(format!("unit {unit_id} does not exist"))
+            }
+            Subject::DisciplineGroup { group_id } if unknown => {
+                Some(format!("discipline group {group_id} does not exist"))
+            }
+            Subject::LeadershipTeam { .. } | Subject::DisciplineGroup { .. } => None,
+            Subject::PrincipalLeader { cadre_id } | Subject::TeamMember { cadre_id } => {
+                let Some(duty) = self.cadre_duties.get(&cadre_id).filter(|_| !unknown) else {
+                    return Some(format!("cadre {cadre_id} does not exist"));
+                };
+                let fits = matches!(
+                    (subject, duty),
+                    (
+                        Subject::PrincipalLeader { .. },
+                        CadreDuty::PrincipalLeader { .. }
+                    ) | (Subject::TeamMember { .. }, CadreDuty::TeamMember { .. })
+                );
+                (!fits).then(|| {
+                    format!(
+                        "cadre {cadre_id} is not a {}: their current duty is {}",
+                        subject.kind().label_zh(),
+                        duty_label(duty)
+                    )
+                })
+            }
+        }
+    }
+}
+
+fn duty_label(duty: &CadreDuty) -> String {
+    match duty {
+        CadreDuty::PrincipalLeader { unit_id } => format!("主要负责人 of unit {unit_id}"),
+        CadreDuty::TeamMember { unit_id } => format!("班子成员 of unit {unit_id}"),
+        CadreDuty::DisciplineGroup { group_id } => format!("纪检组 member of group {group_id}"),
+    }
+}
+
+/// A published list, as things stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListState {
+    pub list_id: ListId,
+    pub year: i32,
+    pub title: String,
+    /// The items of the current revision.
+    pub items: Vec<DutyItem>,
+    /// 1 when published, then 2, 3, … per revision.
+    pub revision: u32,
+    /// The subjects assigned so far, in order of assignment.
+    pub subjects: Vec<Subject>,
+}
+
+impl ListState {
+    /// Every obligation the list imposes now (current items, assigned subjects).
+    pub fn obligations(&self) -> Vec<Obligation> {
+        derive_obligations(self.list_id, self.year, &self.items, &self.subjects)
+    }
+
+    /// The obligation `id` of the list, if it imposes one. Hashes candidate ids instead of
+    /// building every obligation, since the application asks this for each duty entry.
+    pub fn obligation(&self, id: ObligationId) -> Option<Obligation> {
+        for subject in &self.subjects {
+            for item in self
+                .items
+                .iter()
+                .filter(|i| i.subject_kind == subject.kind())
+            {
+                let source = Source::ListItem {
+                    list_id: self.list_id,
+                    item_id: item.item_id,
+                };
+                for period in crate::calendar::Period::all(self.year, item.cadence) {
+                    if ObligationId::derive(&source, subject, &period) == id {
+                        return derive_obligations(
+                            self.list_id,
+                            self.year,
+                            std::slice::from_ref(item),
+                            std::slice::from_ref(subject),
+                        )
+                        .into_iter()
+                        .find(|o| o.obligation_id == id);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Checks a list's year.
+fn check_year(year: i32) -> Result<(), DomainError> {
+    if (2000..=2999).contains(&year) {
+        Ok(())
+    } else {
+        Err(DomainError::invalid(
+            "year",
+            format!("must be 2000 to 2999, not {year}"),
+        ))
+    }
+}
+
+/// Checks the items of a list of `year`; returns them with content and category trimmed.
+pub fn check_items(items: Vec<DutyItem>, year: i32) -> Result<Vec<DutyItem>, DomainError> {
+    if items.is_empty() {
+        return Err(DomainError::invalid("items", "must name at least one item"));
+    }
+    if items.len() > MAX_ITEMS {
+        return Err(DomainError::invalid(
+            "items",
+            format!("at most {MAX_ITEMS} items, not {}", items.len()),
+        ));
+    }
+    let mut seen: BTreeSet<ItemId> = BTreeSet::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (n, mut item) in items.into_iter().enumerate() {
+        let bad = |what: String| {
+            DomainError::invalid(
+                "items",
+                format!("item {} ({}): {what}", n + 1, item.item_id),
+            )
+        };
+        if !seen.insert(item.item_id) {
+            return Err(bad("the item id is used twice".into()));
+        }
+        item.content = validate::text("items", &item.content, MAX_ITEM_CONTENT).map_err(|_| {
+            bad(format!(
+                "content must have 1 to {MAX_ITEM_CONTENT} characters"
+            ))
+        })?;
+        item.category = validate::name("items", &item.category, MAX_CATEGORY).map_err(|_| {
+            bad(format!(
+                "category must be one line of 1 to {MAX_CATEGORY} characters"
+            ))
+        })?;
+        if !(1..=MAX_REQUIRED_COUNT).contains(&item.required_count) {
+            return Err(bad(format!(
+                "required_count must be 1 to {MAX_REQUIRED_COUNT}, not {}",
+                item.required_count
+            )));
+        }
+        if let Some(problem) = item.deadline.problem(item.cadence, year) {
+            return Err(bad(problem));
+        }
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// The list's stream; the state is `None` until the list is published.
+#[derive(Debug)]
+pub struct ListAggregate;
+
+impl Aggregate for ListAggregate {
+    type State = Option<ListState>;
+    type Command = ListCommand;
+    type Context = SubjectContext;
+
+    fn evolve(state: &mut Self::State, event: &Event) {
+        match event {
+            Event::ResponsibilityListPublished(e) => {
+                *state = Some(ListState {
+                    list_id: e.list_id,
+                    year: e.year,
+                    title: e.title.clone(),
+                    items: e.items.clone(),
+                    revision: 1,
+                    subjects: Vec::new(),
+                });
+            }
+            Event::ResponsibilityListRevised(e) => {
+                if let Some(s) = state {
+                    s.items = e.items.clone();
+                    s.revision = e.revision;
+                }
+            }
+            Event::ResponsibilityListAssigned(e) => {
+                if let Some(s) = state {
+                    for subject in &e.subjects {
+                        if !s.subjects.contains(subject) {
+                            s.subjects.push(*subject);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn decide(
+        state: &Self::State,
+        command: ListCommand,
+        context: &SubjectContext,
+        _now: DateTime<Utc>,
+    ) -> Result<Vec<Event>, DomainError> {
+        let published = |list_id: ListId| {
+            state
+                .as_ref()
+                .filter(|s| s.list_id == list_id)
+                .ok_or_else(|| DomainError::not_found("responsibility list", list_id))
+        };
+        match command {
+            ListCommand::Publish(c) => {
+                if state.is_some() {
+                    return Err(DomainError::AlreadyExists {
+                        what: "responsibility list",
+                        id: c.list_id.to_string(),
+                    });
+                }
+                check_year(c.year)?;
+                let title = validate::name("title", &c.title, MAX_TITLE)?;
+                let items = check_items(c.items, c.year)?;
+                Ok(vec![
+                    ResponsibilityListPublished {
+                        list_id: c.list_id,
+                        year: c.year,
+                        title,
+                        items,
+                    }
+                    .into(),
+                ])
+            }
+            ListCommand::Revise(c) => {
+                let list = published(c.list_id)?;
+                let items = check_items(c.items, list.year)?;
+                let reason = validate::text("reason", &c.reason, MAX_REASON)?;
+                if items == list.items {
+                    return Err(DomainError::invalid(
+                        "items",
+                        "unchanged: the revision has exactly the current items",
+                    ));
+                }
+                Ok(vec![
+                    ResponsibilityListRevised {
+                        list_id: c.list_id,
+                        revision: list.revision + 1,
+                        items,
+                        reason,
+                    }
+                    .into(),
+                ])
+            }
+            ListCommand::Assign(c) => {
+                let list = published(c.list_id)?;
+                if c.subjects.is_empty() {
+                    return Err(DomainError::invalid(
+                        "subjects",
+                        "must name at least one subject",
+                    ));
+                }
+                let mut seen = BTreeSet::new();
+                let mut new = Vec::new();
+                for subject in c.subjects {
+                    if !seen.insert(subject) {
+                        return Err(DomainError::invalid(
+                            "subjects",
+                            format!("{subject} is named twice"),
+                        ));
+                    }
+                    if list.subjects.contains(&subject) {
+                        continue;
+                    }
+                    if let Some(problem) = context.problem(&subject) {
+                        return Err(DomainError::invalid("subjects", problem));
+                    }
+                    new.push(subject);
+                }
+                if new.is_empty() {
+                    return Err(DomainError::invalid("subjects", "already assigned"));
+                }
+                Ok(vec![
+                    ResponsibilityListAssigned {
+                        list_id: c.list_id,
+                        subjects: new,
+                    }
+                    .into(),
+                ])
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{Cadence, DeadlineRule, Period};
+    use crate::ids::{GroupId, UnitId};
+    use crate::org::{Responsibility, SubjectKind};
+    use chrono::NaiveDate;
+
+    fn now() -> DateTime<Utc> {
+        "2026-03-01T02:00:00Z".parse().unwrap()
+    }
+
+    fn item(kind: SubjectKind, cadence: Cadence) -> DutyItem {
+        DutyItem {
+            item_id: ItemId::new(),
+            subject_kind: kind,
+            responsibility: Responsibility::Principal,
+            category: "党风廉政建设".into(),
+            content: "每半年对本单位苗头性倾向性问题进行分析".into(),
+            cadence,
+            required_count: 1,
+            deadline: DeadlineRule::EndOfPeriod,
+        }
+    }
+
+    fn publish(list_id: ListId, items: Vec<DutyItem>) -> ListCommand {
+        PublishList {
+            list_id,
+            year: 2026,
+            title: "2026年度全面从严治党主体责任清单".into(),
+            items,
+        }
+        .into()
+    }
+
+    fn given_published(list_id: ListId, items: Vec<DutyItem>) -> Option<ListState> {
+        ListAggregate::fold(
+            &ListAggregate::decide(&None, publish(list_id, items), &ctx(), now()).unwrap(),
+        )
+    }
+
+    fn ctx() -> SubjectContext {
+        SubjectContext::default()
+    }
+
+    fn invalid_items(result: Result<Vec<Event>, DomainError>) -> String {
+        match result {
+            Err(DomainError::Invalid {
+                field: "items",
+                reason,
+            }) => reason,
+            other => panic!("expected invalid items, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn publishing_records_the_list_at_revision_one() {
+        let l = ListId::new();
+        let items = vec![item(SubjectKind::LeadershipTeam, Cadence::HalfYearly)];
+        let events =
+            ListAggregate::decide(&None, publish(l, items.clone()), &ctx(), now()).unwrap();
+        assert_eq!(
+            events,
+            vec![Event::ResponsibilityListPublished(
+                ResponsibilityListPublished {
+                    list_id: l,
+                    year: 2026,
+                    title: "2026年度全面从严治党主体责任清单".into(),
+                    items: items.clone(),
+                }
+            )]
+        );
+        let state = ListAggregate::fold(&events).unwrap();
+        assert_eq!(
+            (state.revision, &state.items, state.year),
+            (1, &items, 2026)
+        );
+        assert!(matches!(
+            ListAggregate::decide(&Some(state), publish(l, vec![]), &ctx(), now()),
+            Err(DomainError::AlreadyExists { .. })
+        ));
+    }
+
+    #[test]
+    fn year_and_title_are_checked() {
+        let l = ListId::new();
+        let items = vec![item(SubjectKind::TeamMember, Cadence::Quarterly)];
+        for year in [1999, 3000] {
+            let cmd = PublishList {
+                list_id: l,
+                year,
+                title: "清单".into(),
+                items: items.clone(),
+            };
+            assert!(matches!(
+                ListAggregate::decide(&None, cmd.into(), &ctx(), now()),
+                Err(DomainError::Invalid { field: "year", .. })
+            ));
+        }
+        for title in ["  ".to_owned(), "清".repeat(201)] {
+            let cmd = PublishList {
+                list_id: l,
+                year: 2026,
+                title,
+                items: items.clone(),
+            };
+            assert!(matches!(
+                ListAggregate::decide(&None, cmd.into(), &ctx(), now()),
+                Err(DomainError::Invalid { field: "title", .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn items_are_checked_one_by_one() {
+        let l = ListId::new();
+        let ok = item(SubjectKind::LeadershipTeam, Cadence::Yearly);
+        let decide = |items| ListAggregate::decide(&None, publish(l, items), &ctx(), now());
+
+        assert!(invalid_items(decide(vec![])).contains("at least one"));
+        assert!(invalid_items(decide(vec![ok.clone(); 2])).contains("used twice"));
+        let too_many = (0..=MAX_ITEMS)
+            .map(|_| item(SubjectKind::TeamMember, Cadence::Monthly))
+            .collect();
+        assert!(invalid_items(decide(too_many)).contains("at most 500"));
+
+        let with = |f: &dyn Fn(&mut DutyItem)| {
+            let mut bad = item(SubjectKind::TeamMember, Cadence::Monthly);
+            f(&mut bad);
+            invalid_items(decide(vec![ok.clone(), bad]))
+        };
+        assert!(with(&|i| i.content = " ".into()).starts_with("item 2 ("));
+        assert!(with(&|i| i.content = " ".into()).contains("content"));
+        assert!(with(&|i| i.category = String::new()).contains("category"));
+        assert!(with(&|i| i.required_count = 0).contains("required_count"));
+        assert!(with(&|i| i.required_count = 101).contains("required_count"));
+        assert!(
+            with(&|i| i.deadline = DeadlineRule::DaysAfterPeriodEnd { days: 91 })
+                .contains("90 days")
+        );
+        let fixed = DeadlineRule::FixedDate {
+            date: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+        };
+        assert!(
+            with(&|i| {
+                i.cadence = Cadence::Once;
+                i.deadline = fixed;
+            })
+            .contains("not in the list's year")
+        );
+
+        let mut limits = item(SubjectKind::TeamMember, Cadence::Monthly);
+        limits.required_count = 100;
+        limits.content = "分".repeat(MAX_ITEM_CONTENT);
+        assert!(decide(vec![limits]).is_ok());
+    }
+
+    #[test]
+    fn a_revision_replaces_the_items_and_counts_from_two() {
+        let l = ListId::new();
+        let first = item(SubjectKind::LeadershipTeam, Cadence::Yearly);
+        let mut state = given_published(l, vec![first.clone()]);
+        let second = item(SubjectKind::TeamMember, Cadence::Quarterly);
+        for expected in [2, 3] {
+            let items = if expected == 2 {
+                vec![first.clone(), second.clone()]
+            } else {
+                vec![second.clone()]
+            };
+            let cmd = ReviseList {
+                list_id: l,
+                items: items.clone(),
+                reason: "区纪委全会后调整".into(),
+            };
+            let events = ListAggregate::decide(&state, cmd.into(), &ctx(), now()).unwrap();
+            assert_eq!(
+                events,
+                vec![Event::ResponsibilityListRevised(
+                    ResponsibilityListRevised {
+                        list_id: l,
+                        revision: expected,
+                        items: items.clone(),
+                        reason: "区纪委全会后调整".into(),
+                    }
+                )]
+            );
+            ListAggregate::evolve(&mut state, &events[0]);
+            assert_eq!(state.as_ref().unwrap().items, items);
+            assert_eq!(state.as_ref().unwrap().revision, expected);
+        }
+    }
+
+    #[test]
+    fn a_revision_keeps_the_year_is_not_empty_and_changes_something() {
+        let l = ListId::new();
+        let first = item(SubjectKind::LeadershipTeam, Cadence::Yearly);
+        let state = given_published(l, vec![first.clone()]);
+        let revise = |items: Vec<DutyItem>, reason: &str| {
+            ListAggregate::decide(
+                &state,
+                ReviseList {
+                    list_id: l,
+                    items,
+                    reason: reason.into(),
+                }
+                .into(),
+                &ctx(),
+                now(),
+            )
+        };
+        assert!(invalid_items(revise(vec![], "调整")).contains("at least one"));
+        assert!(invalid_items(revise(vec![first.clone()], "调整")).contains("unchanged"));
+        let mut next_year = item(SubjectKind::LeadershipTeam, Cadence::Once);
+        next_year.deadline = DeadlineRule::FixedDate {
+            date: NaiveDate::from_ymd_opt(2027, 1, 15).unwrap(),
+        };
+        assert!(invalid_items(revise(vec![next_year], "调整")).contains("2026"));
+        let other = item(SubjectKind::TeamMember, Cadence::Yearly);
+        assert!(matches!(
+            revise(vec![other], " "),
+            Err(DomainError::Invalid {
+                field: "reason",
+                ..
+            })
+        ));
+
+        let unpublished = ReviseList {
+            list_id: l,
+            items: vec![first],
+            reason: "调整".into(),
+        };
+        assert_eq!(
+            ListAggregate::decide(&None, unpublished.into(), &ctx(), now()),
+            Err(DomainError::not_found("responsibility list", l))
+        );
+    }
+
+    fn known(duties: &[(CadreId, CadreDuty)]) -> SubjectContext {
+        SubjectContext {
+            unknown_subjects: vec![],
+            cadre_duties: duties.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn assigning_adds_only_new_subjects() {
+        let l = ListId::new();
+        let items = vec![item(SubjectKind::LeadershipTeam, Cadence::Yearly)];
+        let published = ListAggregate::decide(&None, publish(l, items), &ctx(), now()).unwrap();
+        let (u1, u2) = (UnitId::new(), UnitId::new());
+        let (a, b) = (
+            Subject::LeadershipTeam { unit_id: u1 },
+            Subject::LeadershipTeam { unit_id: u2 },
+        );
+        let assign = |state: &Option<ListState>, subjects: Vec<Subject>| {
+            ListAggregate::decide(
+                state,
+                AssignList {
+                    list_id: l,
+                    subjects,
+                }
+                .into(),
+                &ctx(),
+                now(),
+            )
+        };
+        let first = assign(&ListAggregate::fold(&published), vec![a]).unwrap();
+        let state = ListAggregate::fold(published.iter().chain(&first));
+        assert_eq!(state.as_ref().unwrap().subjects, vec![a]);
+        assert_eq!(
+            assign(&state, vec![a, b]),
+            Ok(vec![Event::ResponsibilityListAssigned(
+                ResponsibilityListAssigned {
+                    list_id: l,
+                    subjects: vec![b],
+                }
+            )])
+        );
+        assert_eq!(
+            assign(&state, vec![a]),
+            Err(DomainError::invalid("subjects", "already assigned"))
+        );
+        assert!(matches!(
+            assign(&state, vec![b, b]),
+            Err(DomainError::Invalid { field: "subjects", reason }) if reason.contains("twice")
+        ));
+        assert!(assign(&state, vec![]).is_err());
+    }
+
+    #[test]
+    fn assigned_subjects_must_exist_and_cadres_must_hold_the_subjects_duty() {
+        let l = ListId::new();
+        let state = given_published(l, vec![item(SubjectKind::TeamMember, Cadence::Yearly)]);
+        let unit = UnitId::new();
+        let (member, leader, stranger) = (CadreId::new(), CadreId::new(), CadreId::new());
+        let context = known(&[
+            (member, CadreDuty::TeamMember { unit_id: unit }),
+            (leader, CadreDuty::PrincipalLeader { unit_id: unit }),
+        ]);
+        let assign = |subject: Subject, context: &SubjectContext| {
+            ListAggregate::decide(
+                &state,
+                AssignList {
+                    list_id: l,
+                    subjects: vec![subject],
+                }
+                .into(),
+                context,
+                now(),
+            )
+        };
+        assert!(assign(Subject::TeamMember { cadre_id: member }, &context).is_ok());
+        assert!(assign(Subject::PrincipalLeader { cadre_id: leader }, &context).is_ok());
+        let reason = |r: Result<Vec<Event>, DomainError>| match r {
+            Err(DomainError::Invalid {
+                field: "subjects",
+                reason,
+            }) => reason,
+            other => panic!("expected invalid subjects, got {other:?}"),
+        };
+        assert!(
+            reason(assign(Subject::TeamMember { cadre_id: leader }, &context))
+                .contains("is not a 班子成员")
+        );
+        assert!(
+            reason(assign(
+                Subject::PrincipalLeader { cadre_id: member },
+                &context
+            ))
+            .contains("is not a 主要负责人")
+        );
+        assert_eq!(
+            reason(assign(Subject::TeamMember { cadre_id: stranger }, &context)),
+            format!("cadre {stranger} does not exist")
+        );
+        let group = GroupId::new();
+        let missing = SubjectContext {
+            unknown_subjects: vec![
+                Subject::DisciplineGroup { group_id: group },
+                Subject::LeadershipTeam { unit_id: unit },
+            ],
+            ..context.clone()
+        };
+        assert_eq!(
+            reason(assign(
+                Subject::DisciplineGroup { group_id: group },
+                &missing
+            )),
+            format!("discipline group {group} does not exist")
+        );
+        assert_eq!(
+            reason(assign(Subject::LeadershipTeam { unit_id: unit }, &missing)),
+            format!("unit {unit} does not exist")
+        );
+        assert!(assign(Subject::LeadershipTeam { unit_id: unit }, &context).is_ok());
+    }
+
+    #[test]
+    fn the_state_derives_the_obligations_of_current_items_and_assigned_subjects() {
+        let l = ListId::new();
+        let team_item = item(SubjectKind::LeadershipTeam, Cadence::HalfYearly);
+        let member_item = item(SubjectKind::TeamMember, Cadence::Quarterly);
+        let mut state = given_published(l, vec![team_item.clone(), member_item.clone()]).unwrap();
+        assert!(state.obligations().is_empty());
+        let unit = UnitId::new();
+        let (team, member) = (
+            Subject::LeadershipTeam { unit_id: unit },
+            Subject::TeamMember {
+                cadre_id: CadreId::new(),
+            },
+        );
+        state.subjects = vec![team, member];
+        let all = state.obligations();
+        // 2 half-years for the team, 4 quarters for the member.
+        assert_eq!(all.len(), 6);
+        assert_eq!(all.iter().filter(|o| o.subject == team).count(), 2);
+        let q3 = all
+            .iter()
+            .find(|o| {
+                o.subject == member && o.period == Period::new(2026, Cadence::Quarterly, 3).unwrap()
+            })
+            .unwrap();
+        assert_eq!(q3.deadline, NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        for o in &all {
+            assert_eq!(state.obligation(o.obligation_id).as_ref(), Some(o));
+        }
+        assert_eq!(state.obligation(ObligationId::new()), None);
+        // After a revision drops the member item, its obligations are gone.
+        state.items = vec![team_item];
+        assert_eq!(state.obligation(q3.obligation_id), None);
+        assert_eq!(state.obligations().len(), 2);
+    }
+}
