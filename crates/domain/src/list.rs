@@ -326,6 +326,23 @@ impl Aggregate for ListAggregate {
                         "unchanged: the revision has exactly the current items",
                     ));
                 }
+                // An obligation is (subject, item, period): an item that kept its id but
+                // changed whom it binds or how often would orphan the entries recorded
+                // against its obligations. Such a change is a new item.
+                for new in &items {
+                    if let Some(old) = list.items.iter().find(|o| o.item_id == new.item_id)
+                        && (old.subject_kind != new.subject_kind || old.cadence != new.cadence)
+                    {
+                        return Err(DomainError::invalid(
+                            "items",
+                            format!(
+                                "item {} cannot change its subject kind or cadence; \
+                                 remove it and add a new item instead",
+                                new.item_id
+                            ),
+                        ));
+                    }
+                }
                 Ok(vec![
                     ResponsibilityListRevised {
                         list_id: c.list_id,
@@ -601,6 +618,16 @@ mod tests {
                 ..
             })
         ));
+
+        let mut recadenced = first.clone();
+        recadenced.cadence = Cadence::Quarterly;
+        assert!(invalid_items(revise(vec![recadenced], "调整")).contains("cannot change"));
+        let mut rebound = first.clone();
+        rebound.subject_kind = SubjectKind::TeamMember;
+        assert!(invalid_items(revise(vec![rebound], "调整")).contains("cannot change"));
+        let mut recounted = first.clone();
+        recounted.required_count = 2;
+        assert!(revise(vec![recounted], "调整").is_ok());
 
         let unpublished = ReviseList {
             list_id: l,
