@@ -3,10 +3,12 @@
 //! retrying a conflict itself — and with idempotency keys, so a client retrying after a
 //! timeout gets the first answer and nothing is written twice.
 
+mod commands;
 mod error;
 mod execute;
 mod idempotency;
 
+pub use commands::Meta;
 pub use error::AppError;
 pub use execute::{App, Loaded, Outcome};
 pub use idempotency::{IdempotencyKey, fingerprint};
