@@ -1,11 +1,18 @@
 //! The HTTP API. [`router`] builds the whole application so tests can call it with
 //! `oneshot`; [`serve`] runs it on a listener with graceful shutdown.
 
+mod acting;
+mod extract;
 mod health;
 mod metrics;
+mod problem;
 mod state;
+mod v1;
+mod views;
 
+pub use problem::{ApiError, CODES};
 pub use state::AppState;
+pub use views::Views;
 
 use axum::Router;
 use axum::routing::get;
@@ -18,6 +25,9 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
+        .nest("/api/v1", v1::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
@@ -30,4 +40,12 @@ pub async fn serve(
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::not_found(format!("no route {}", uri.path()))
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new("method_not_allowed", "this route does not take that method")
 }

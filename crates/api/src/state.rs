@@ -1,29 +1,40 @@
 //! Shared state of the handlers: cheap to clone, all `Arc`s.
 
+use crate::problem::ApiError;
+use crate::views::Views;
+use app::App;
 use event_store::EventStore;
 use projector::{ProjectorHandle, ProjectorState};
 use std::sync::Arc;
-use tokio::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::RwLock;
+
+/// How long a query waits for the read models to reach a `min_position`.
+pub const MIN_POSITION_WAIT: Duration = Duration::from_secs(5);
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub store: Arc<dyn EventStore>,
-    projectors: Arc<Mutex<Vec<ProjectorHandle>>>,
+    pub app: App,
+    pub views: Views,
+    projectors: Arc<RwLock<Vec<ProjectorHandle>>>,
 }
 
 impl AppState {
-    /// State over a store and its running projectors.
-    pub fn new(store: Arc<dyn EventStore>, projectors: Vec<ProjectorHandle>) -> Self {
+    /// State over the application service, the read models and the running projectors.
+    pub fn new(app: App, views: Views, projectors: Vec<ProjectorHandle>) -> Self {
         Self {
-            store,
-            projectors: Arc::new(Mutex::new(projectors)),
+            store: app.store().clone(),
+            app,
+            views,
+            projectors: Arc::new(RwLock::new(projectors)),
         }
     }
 
     /// Name, position and lag of each projector.
     pub async fn projector_status(&self) -> Vec<ProjectorStatus> {
-        let projectors = self.projectors.lock().await;
+        let projectors = self.projectors.read().await;
         let mut out = Vec::with_capacity(projectors.len());
         for p in projectors.iter() {
             let status = p.status();
@@ -43,9 +54,32 @@ impl AppState {
         out
     }
 
+    /// Waits until the projector `name` has applied every event up to `position` (read
+    /// your own writes), for at most [`MIN_POSITION_WAIT`].
+    pub async fn wait_for(&self, name: &str, position: u64) -> Result<(), ApiError> {
+        let projectors = self.projectors.read().await;
+        let Some(p) = projectors.iter().find(|p| p.name() == name) else {
+            return Err(ApiError::new(
+                "unavailable",
+                format!("the {name} read model is not running"),
+            ));
+        };
+        if p.position() >= position {
+            return Ok(());
+        }
+        match tokio::time::timeout(MIN_POSITION_WAIT, p.wait_for(position)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ApiError::new("unavailable", e.to_string())),
+            Err(_) => Err(ApiError::new(
+                "unavailable",
+                format!("the {name} read model has not reached position {position} yet"),
+            )),
+        }
+    }
+
     /// Stops every projector (after the HTTP server has stopped).
     pub async fn shutdown(&self) {
-        let projectors = std::mem::take(&mut *self.projectors.lock().await);
+        let projectors = std::mem::take(&mut *self.projectors.write().await);
         for p in projectors {
             p.shutdown().await;
         }

@@ -45,6 +45,8 @@ pub struct Outcome {
     pub positions: Vec<u64>,
     /// The events' ids.
     pub event_ids: Vec<Uuid>,
+    /// The events' types, in order (e.g. `DutyBackfilled`).
+    pub event_types: Vec<String>,
     /// True when this is the answer of an earlier identical request with the same
     /// idempotency key: nothing was written now.
     pub replayed: bool,
@@ -138,6 +140,7 @@ impl App {
                     stream_version: version,
                     positions: Vec::new(),
                     event_ids: Vec::new(),
+                    event_types: Vec::new(),
                     replayed: false,
                 });
             }
@@ -159,6 +162,7 @@ impl App {
                 )?);
             }
             let event_ids = new.iter().map(|e| e.event_id).collect();
+            let event_types = events.iter().map(|e| e.event_type().to_owned()).collect();
             match self
                 .store
                 .append(stream, ExpectedVersion::Exact(version), new)
@@ -170,6 +174,7 @@ impl App {
                         stream_version: r.stream_version,
                         positions: r.positions,
                         event_ids,
+                        event_types,
                         replayed: r.deduplicated,
                     });
                 }
@@ -225,6 +230,7 @@ fn replayed(
         stream_version: mine.last().map_or(0, |e| e.version),
         positions: mine.iter().map(|e| e.position).collect(),
         event_ids: mine.iter().map(|e| e.event_id).collect(),
+        event_types: mine.iter().map(|e| e.event_type.to_string()).collect(),
         replayed: true,
     }))
 }

@@ -4,18 +4,33 @@
 use crate::cli::ServeArgs;
 use crate::{config, stores};
 use anyhow::Context;
+use app::App;
+use event_store::Clock;
 use projector::{Projection, ProjectorOptions};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// Every read model the service keeps.
 pub fn projections() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(catalog::Catalog)]
+    vec![Arc::new(catalog::Catalog), Arc::new(board::Board)]
 }
 
 /// Runs the service until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let opened = stores::open(&args.store.store, config::clock(args.store.now))?;
+    let clock = config::clock(args.store.now);
+    let opened = stores::open(&args.store.store, clock.clone())?;
+    run(opened, clock, args.listen, &args.store.store).await
+}
+
+/// Serves an opened store until Ctrl-C or SIGTERM: the projectors, the API, then a
+/// graceful stop of both.
+pub async fn run(
+    opened: stores::Opened,
+    clock: Arc<dyn Clock>,
+    listen: SocketAddr,
+    store_url: &str,
+) -> anyhow::Result<()> {
     let mut projectors = Vec::new();
     for projection in projections() {
         projectors.push(projector::spawn(
@@ -25,16 +40,17 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             ProjectorOptions::default(),
         )?);
     }
-    let state = api::AppState::new(opened.log.clone(), projectors);
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let address = listener.local_addr()?;
-    tracing::info!(%address, store = %args.store.store, "dutytrace is serving");
-    println!(
-        "dutytrace is serving on http://{address} (store {})",
-        args.store.store
+    let state = api::AppState::new(
+        App::new(opened.log.clone(), clock),
+        api::Views::new(opened.models.clone()),
+        projectors,
     );
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, store = %store_url, "dutytrace is serving");
+    println!("dutytrace is serving on http://{address} (store {store_url})");
     axum_serve(listener, state.clone()).await?;
     tracing::info!("stopping the projectors");
     state.shutdown().await;

@@ -1,0 +1,115 @@
+//! Request extractors whose rejections are problem+json like every other error.
+
+use crate::problem::ApiError;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A JSON body; a rejected body is answered with the same error format as everything else,
+/// naming the field serde could not read where it can.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Body<T>(pub T);
+
+impl<S, T> FromRequest<S> for Body<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Self(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            )),
+            Err(JsonRejection::JsonDataError(e)) => {
+                // serde's message names the path, e.g. "items[0].cadence: unknown variant".
+                let detail = e.body_text();
+                let field = detail
+                    .split_once(": ")
+                    .map(|(_, rest)| rest.split(':').next().unwrap_or("").trim().to_owned())
+                    .filter(|f| !f.is_empty() && !f.contains(' '));
+                Err(match field {
+                    Some(f) => ApiError::invalid(f, detail),
+                    None => ApiError::invalid("body", detail),
+                })
+            }
+            Err(e) => Err(ApiError::malformed(e.body_text())),
+        }
+    }
+}
+
+/// Query parameters, with problem+json rejections.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Params<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Params<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(Self(v)),
+            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+                Err(ApiError::malformed(e.body_text()))
+            }
+            Err(e) => Err(ApiError::malformed(e.body_text())),
+        }
+    }
+}
+
+/// `?as_of=` (RFC 3339), default now.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AsOf {
+    pub as_of: Option<String>,
+}
+
+impl AsOf {
+    /// The instant asked for, or `now`.
+    pub fn resolve(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
+        match &self.as_of {
+            None => Ok(now),
+            Some(s) => DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| {
+                    ApiError::invalid(
+                        "as_of",
+                        format!(
+                            "{s:?} is not an RFC 3339 instant (e.g. 2026-06-30T23:59:59+08:00): {e}"
+                        ),
+                    )
+                }),
+        }
+    }
+}
+
+/// Path parameters, with problem+json rejections (a malformed id is a 404: no such thing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ids<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for Ids<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Self(v)),
+            Err(e) => Err(ApiError::not_found(format!(
+                "{}: {}",
+                parts.uri.path(),
+                e.body_text()
+            ))),
+        }
+    }
+}

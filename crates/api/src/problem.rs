@@ -1,0 +1,186 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`), each with a stable
+//! `code` that clients and scripts can rely on, and the offending `field` where there is
+//! one. 5xx bodies say nothing internal; the failure is logged once, here.
+
+use app::AppError;
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::error::DomainError;
+use event_store::StoreError;
+use serde::Serialize;
+
+/// The stable error codes, their statuses and titles.
+pub const CODES: &[(&str, u16, &str)] = &[
+    (
+        "malformed_request",
+        400,
+        "The request body or query is malformed",
+    ),
+    (
+        "missing_actor",
+        401,
+        "The request does not say who is acting",
+    ),
+    ("forbidden", 403, "Not allowed"),
+    ("not_found", 404, "Not found"),
+    ("method_not_allowed", 405, "Method not allowed"),
+    ("already_exists", 409, "Already exists"),
+    (
+        "conflict",
+        409,
+        "The data changed while the command ran; try again",
+    ),
+    (
+        "unsupported_media_type",
+        415,
+        "Send JSON (Content-Type: application/json)",
+    ),
+    ("invalid_field", 422, "A field is invalid"),
+    (
+        "idempotency_key_reused",
+        422,
+        "The Idempotency-Key was used for another request",
+    ),
+    ("internal", 500, "Internal error"),
+    (
+        "unavailable",
+        503,
+        "The service cannot store data right now",
+    ),
+    ("storage_full", 507, "The service has no storage left"),
+];
+
+/// An error answered as problem+json.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub code: &'static str,
+    pub detail: String,
+    pub field: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl ApiError {
+    pub fn new(code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+            field: None,
+        }
+    }
+
+    /// An invalid field (422), named.
+    pub fn invalid(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            code: "invalid_field",
+            detail: detail.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    pub fn malformed(detail: impl Into<String>) -> Self {
+        Self::new("malformed_request", detail)
+    }
+
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new("not_found", detail)
+    }
+
+    fn status(&self) -> StatusCode {
+        let code = CODES
+            .iter()
+            .find(|(c, _, _)| *c == self.code)
+            .map_or(500, |(_, s, _)| *s);
+        StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn title(&self) -> &'static str {
+        CODES
+            .iter()
+            .find(|(c, _, _)| *c == self.code)
+            .map_or("Internal error", |(_, _, t)| *t)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let detail = if status.is_server_error() {
+            tracing::error!(code = self.code, detail = %self.detail, "request failed");
+            self.title().to_owned()
+        } else {
+            self.detail.clone()
+        };
+        let body = Body {
+            kind: format!("urn:dutytrace:problem:{}", self.code),
+            title: self.title(),
+            status: status.as_u16(),
+            detail: &detail,
+            code: self.code,
+            field: self.field.as_deref(),
+        };
+        let mut response = (status, Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("application/problem+json"),
+        );
+        response
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid { field, reason } => Self::invalid(field, reason),
+            DomainError::NotFound { what, id } => {
+                Self::not_found(format!("{what} {id} does not exist"))
+            }
+            DomainError::AlreadyExists { what, id } => {
+                Self::new("already_exists", format!("{what} {id} already exists"))
+            }
+            DomainError::Forbidden(reason) => Self::new("forbidden", reason),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Invalid(e) => Self::malformed(e.to_string()),
+            StoreError::StorageFull(m) => Self::new("storage_full", m),
+            StoreError::Unavailable(m) => Self::new("unavailable", m),
+            StoreError::WrongExpectedVersion { stream, .. } => {
+                Self::new("conflict", format!("{stream} changed"))
+            }
+            other => Self::new("internal", other.to_string()),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Domain(d) => d.into(),
+            AppError::Conflict { stream } => {
+                Self::new("conflict", format!("{stream} kept changing"))
+            }
+            AppError::IdempotencyKeyReused => Self::new(
+                "idempotency_key_reused",
+                "this Idempotency-Key was already used for a different request",
+            ),
+            AppError::Decode(d) => Self::new("internal", d.to_string()),
+            AppError::Store(s) => s.into(),
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! `/api/v1`: the commands and queries of the duty domain.
+
+mod board;
+mod entries;
+mod lists;
+mod org;
+mod written;
+
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::{get, post, put};
+
+pub use written::Written;
+
+/// The `/api/v1` routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/units", post(org::register_unit).get(board::units))
+        .route("/units/{id}/obligations", get(board::unit_obligations))
+        .route("/groups", post(org::register_group))
+        .route("/groups/{id}/stationing", put(org::change_stationing))
+        .route("/groups/{id}/obligations", get(board::group_obligations))
+        .route("/cadres", post(org::register_cadre).get(board::cadres))
+        .route("/cadres/{id}/transfer", post(org::transfer_cadre))
+        .route("/cadres/{id}/obligations", get(board::cadre_obligations))
+        .route("/leaders", post(org::register_leader))
+        .route("/leaders/{id}/units", put(org::change_leader_units))
+        .route("/lists", post(lists::publish))
+        .route("/lists/{id}/revisions", post(lists::revise))
+        .route("/lists/{id}/assignments", post(lists::assign))
+        .route("/key-tasks", post(lists::set_key_task))
+        .route("/obligations/{id}/entries", post(entries::record))
+        .route(
+            "/obligations/{id}/entries/{entry_id}/corrections",
+            post(entries::correct),
+        )
+        .route(
+            "/obligations/{id}/entries/{entry_id}/withdrawal",
+            post(entries::withdraw),
+        )
+        .route("/board", get(board::board))
+}

@@ -1,0 +1,149 @@
+//! The board (履责红黄绿灯) and obligation queries; every one answers `as_of` an instant
+//! (default now) and can wait for `min_position` to read the caller's own writes.
+
+use crate::extract::{Ids as Path, Params};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use board::{LightCounts, ObligationView, OwnerLights};
+use chrono::{DateTime, Utc};
+use domain::ids::{CadreId, GroupId, UnitId};
+use serde::{Deserialize, Serialize};
+
+/// The read model these queries use.
+pub const BOARD: &str = "board";
+
+/// `?as_of=&min_position=`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Query {
+    /// RFC 3339; default now.
+    pub as_of: Option<String>,
+    /// Wait (up to 5 s) until the board has applied the log up to this position.
+    pub min_position: Option<u64>,
+}
+
+impl Query {
+    /// The instant asked for, after waiting for `min_position`.
+    async fn resolve(&self, s: &AppState) -> Result<DateTime<Utc>, ApiError> {
+        if let Some(p) = self.min_position {
+            s.wait_for(BOARD, p).await?;
+        }
+        crate::extract::AsOf {
+            as_of: self.as_of.clone(),
+        }
+        .resolve(s.app.clock().now())
+    }
+}
+
+/// The district overview.
+#[derive(Debug, Serialize)]
+pub struct BoardView {
+    pub as_of: DateTime<Utc>,
+    /// Every obligation of the district, by light.
+    pub totals: LightCounts,
+    /// One row per unit and per discipline group.
+    pub units: Vec<OwnerLights>,
+}
+
+pub async fn board(
+    State(s): State<AppState>,
+    Params(q): Params<Query>,
+) -> Result<Json<BoardView>, ApiError> {
+    let as_of = q.resolve(&s).await?;
+    let units = s
+        .views
+        .query(move |c| board::district_overview(c, as_of))
+        .await?;
+    let mut totals = LightCounts::default();
+    for u in &units {
+        for l in domain::light::Light::ALL {
+            totals.add(l, u.lights.get(l));
+        }
+    }
+    Ok(Json(BoardView {
+        as_of,
+        totals,
+        units,
+    }))
+}
+
+/// Obligations of one unit, group or cadre.
+#[derive(Debug, Serialize)]
+pub struct Obligations {
+    pub as_of: DateTime<Utc>,
+    pub obligations: Vec<ObligationView>,
+}
+
+fn found(
+    as_of: DateTime<Utc>,
+    what: &str,
+    id: impl std::fmt::Display,
+    found: Option<Vec<ObligationView>>,
+) -> Result<Json<Obligations>, ApiError> {
+    found
+        .map(|obligations| Json(Obligations { as_of, obligations }))
+        .ok_or_else(|| ApiError::not_found(format!("{what} {id} is not known as of {as_of}")))
+}
+
+pub async fn unit_obligations(
+    State(s): State<AppState>,
+    Path(id): Path<UnitId>,
+    Params(q): Params<Query>,
+) -> Result<Json<Obligations>, ApiError> {
+    let as_of = q.resolve(&s).await?;
+    let r = s
+        .views
+        .query(move |c| board::unit_obligations(c, id, as_of))
+        .await?;
+    found(as_of, "unit", id, r)
+}
+
+pub async fn group_obligations(
+    State(s): State<AppState>,
+    Path(id): Path<GroupId>,
+    Params(q): Params<Query>,
+) -> Result<Json<Obligations>, ApiError> {
+    let as_of = q.resolve(&s).await?;
+    let r = s
+        .views
+        .query(move |c| board::group_obligations(c, id, as_of))
+        .await?;
+    found(as_of, "discipline group", id, r)
+}
+
+pub async fn cadre_obligations(
+    State(s): State<AppState>,
+    Path(id): Path<CadreId>,
+    Params(q): Params<Query>,
+) -> Result<Json<Obligations>, ApiError> {
+    let as_of = q.resolve(&s).await?;
+    let r = s
+        .views
+        .query(move |c| board::cadre_obligations(c, id, as_of))
+        .await?;
+    found(as_of, "cadre", id, r)
+}
+
+/// `GET /units`: the units and discipline groups known now, with their lights.
+pub async fn units(
+    State(s): State<AppState>,
+    Params(q): Params<Query>,
+) -> Result<Json<Vec<OwnerLights>>, ApiError> {
+    let as_of = q.resolve(&s).await?;
+    Ok(Json(
+        s.views
+            .query(move |c| board::district_overview(c, as_of))
+            .await?,
+    ))
+}
+
+/// `GET /cadres`: the cadres known now.
+pub async fn cadres(
+    State(s): State<AppState>,
+    Params(q): Params<Query>,
+) -> Result<Json<Vec<board::CadreView>>, ApiError> {
+    let as_of = q.resolve(&s).await?;
+    Ok(Json(s.views.query(move |c| board::cadres(c, as_of)).await?))
+}

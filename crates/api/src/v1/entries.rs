@@ -1,0 +1,125 @@
+//! Duty entries (履责记录): record — stored as a backfill (补录) when the deadline has
+//! passed — correct, withdraw.
+
+use super::Written;
+use super::board::BOARD;
+use crate::acting::Acting;
+use crate::extract::{Body, Ids as Path};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use domain::duty::{CorrectDuty, RecordDuty, WithdrawDuty};
+use domain::events::Attachment;
+use domain::ids::{EntryId, ObligationId};
+use domain::obligation::Source;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Where an obligation comes from, looked up on the board (once it has caught up with
+/// everything written so far, so a list just assigned is found).
+async fn source(s: &AppState, id: ObligationId) -> Result<Source, ApiError> {
+    let head = s.store.head().await?;
+    s.wait_for(BOARD, head).await?;
+    s.views
+        .query(move |c| board::obligation_source(c, id))
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("obligation {id} does not exist")))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewEntry {
+    pub entry_id: Option<Uuid>,
+    pub performed_on: NaiveDate,
+    pub content: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+pub async fn record(
+    State(s): State<AppState>,
+    acting: Acting,
+    Path(id): Path<ObligationId>,
+    Body(req): Body<NewEntry>,
+) -> Result<Response, ApiError> {
+    let actor = acting.cadre()?;
+    let meta = acting.meta(&format!("POST /obligations/{id}/entries"), &req);
+    let entry_id = EntryId(acting.new_id(req.entry_id, "entry"));
+    let source = source(&s, id).await?;
+    let c = RecordDuty {
+        entry_id,
+        performed_on: req.performed_on,
+        content: req.content,
+        attachments: req.attachments,
+        actor,
+    };
+    let out = s.app.duty_command(source, id, c.into(), &meta).await?;
+    let backfilled = out.event_types.iter().any(|t| t == "DutyBackfilled");
+    let kind = if backfilled { "backfilled" } else { "recorded" };
+    let mut written = Written::new(entry_id.uuid(), &out);
+    written.kind = Some(kind);
+    Ok(written.created())
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    pub performed_on: NaiveDate,
+    pub content: String,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    pub reason: String,
+}
+
+pub async fn correct(
+    State(s): State<AppState>,
+    acting: Acting,
+    Path((id, entry_id)): Path<(ObligationId, EntryId)>,
+    Body(req): Body<Correction>,
+) -> Result<Response, ApiError> {
+    let actor = acting.cadre()?;
+    let meta = acting.meta(
+        &format!("POST /obligations/{id}/entries/{entry_id}/corrections"),
+        &req,
+    );
+    let source = source(&s, id).await?;
+    let c = CorrectDuty {
+        entry_id,
+        performed_on: req.performed_on,
+        content: req.content,
+        attachments: req.attachments,
+        reason: req.reason,
+        actor,
+    };
+    let out = s.app.duty_command(source, id, c.into(), &meta).await?;
+    Ok(Written::new(entry_id.uuid(), &out).ok())
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    pub reason: String,
+}
+
+pub async fn withdraw(
+    State(s): State<AppState>,
+    acting: Acting,
+    Path((id, entry_id)): Path<(ObligationId, EntryId)>,
+    Body(req): Body<Withdrawal>,
+) -> Result<Response, ApiError> {
+    let actor = acting.cadre()?;
+    let meta = acting.meta(
+        &format!("POST /obligations/{id}/entries/{entry_id}/withdrawal"),
+        &req,
+    );
+    let source = source(&s, id).await?;
+    let c = WithdrawDuty {
+        entry_id,
+        reason: req.reason,
+        actor,
+    };
+    let out = s.app.duty_command(source, id, c.into(), &meta).await?;
+    Ok(Written::new(entry_id.uuid(), &out).ok())
+}

@@ -1,0 +1,7 @@
+//! The API, called through the router with `oneshot`: one integration binary.
+
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
+
+mod ops;
+mod support;
+mod v1;

@@ -1,0 +1,149 @@
+-- The board read model: obligations, their duty entries and the organisation that owns
+-- them, kept as versions so the board can be asked "as of" any instant (DESIGN.md §3,
+-- bitemporal replay). Built by projections/board; rebuilt from zero when its version
+-- changes.
+--
+-- Every instant is an INTEGER of microseconds since the Unix epoch, UTC: the recorded_at of
+-- the event that made the fact known. A version is visible at instant t when
+--     valid_from <= t AND (valid_to IS NULL OR valid_to > t).
+-- recorded_at never decreases along the log, so rows written later never change what an
+-- earlier instant sees. Ids are UUIDs as text; dates are local (Asia/Shanghai) ISO dates.
+
+CREATE TABLE IF NOT EXISTS board_units (
+    unit_id       TEXT    PRIMARY KEY,
+    name          TEXT    NOT NULL,
+    kind          TEXT    NOT NULL,  -- party_committee | working_committee | party_group
+    registered_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS board_groups (
+    group_id      TEXT    PRIMARY KEY,
+    name          TEXT    NOT NULL,
+    registered_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- Which units a discipline group is stationed in, over time.
+CREATE TABLE IF NOT EXISTS board_stationing (
+    group_id   TEXT    NOT NULL,
+    unit_id    TEXT    NOT NULL,
+    valid_from INTEGER NOT NULL,
+    valid_to   INTEGER
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS board_stationing_by_group ON board_stationing (group_id, valid_from);
+
+-- Cadres as versions: a transfer closes one and opens the next. The owner is where the
+-- cadre's personal obligations are counted: their unit, or their discipline group.
+CREATE TABLE IF NOT EXISTS board_cadres (
+    version       INTEGER PRIMARY KEY,
+    cadre_id      TEXT    NOT NULL,
+    name          TEXT    NOT NULL,
+    post          TEXT    NOT NULL,
+    duty          TEXT    NOT NULL,  -- principal_leader | team_member | discipline_group
+    owner_kind    TEXT    NOT NULL,  -- unit | group
+    owner_id      TEXT    NOT NULL,
+    direct_leader TEXT,
+    valid_from    INTEGER NOT NULL,
+    valid_to      INTEGER
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS board_cadres_by_id ON board_cadres (cadre_id, valid_from);
+CREATE INDEX IF NOT EXISTS board_cadres_by_owner ON board_cadres (owner_id, valid_from);
+
+-- Responsibility lists as the fold needs them: the current items (JSON array of DutyItem)
+-- and the subjects they are assigned to.
+CREATE TABLE IF NOT EXISTS board_lists (
+    list_id      TEXT    PRIMARY KEY,
+    year         INTEGER NOT NULL,
+    title        TEXT    NOT NULL,
+    revision     INTEGER NOT NULL,
+    items        TEXT    NOT NULL,
+    published_at INTEGER NOT NULL,
+    revised_at   INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS board_list_subjects (
+    list_id      TEXT    NOT NULL,
+    subject_kind TEXT    NOT NULL,
+    subject_id   TEXT    NOT NULL,
+    assigned_at  INTEGER NOT NULL,
+    PRIMARY KEY (list_id, subject_kind, subject_id)
+) STRICT, WITHOUT ROWID;
+
+-- Small integer keys for subjects and obligations, so the board's scans and joins compare
+-- integers, not 36-character ids.
+CREATE TABLE IF NOT EXISTS board_subjects (
+    subject_key  INTEGER PRIMARY KEY,
+    subject_id   TEXT    NOT NULL UNIQUE,
+    subject_kind TEXT    NOT NULL,
+    owner_kind   TEXT    NOT NULL   -- unit | group | cadre
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS board_obligation_keys (
+    obligation_key INTEGER PRIMARY KEY,
+    obligation_id  TEXT    NOT NULL UNIQUE
+) STRICT;
+
+-- Obligations as versions. subject_id is the unit (leadership_team), the cadre
+-- (principal_leader, team_member) or the group (discipline_group); owner_kind says which,
+-- and personal obligations are counted under the cadre's owner at the instant asked.
+CREATE TABLE IF NOT EXISTS board_obligations (
+    version        INTEGER PRIMARY KEY,
+    obligation_key INTEGER NOT NULL,
+    obligation_id  TEXT    NOT NULL,
+    subject_key    INTEGER NOT NULL,
+    deadline_day   INTEGER NOT NULL,  -- the deadline as days from 0001-01-01 (CE)
+    source_kind    TEXT    NOT NULL,  -- list_item | key_task
+    source_id      TEXT    NOT NULL,  -- the list or the task
+    item_id        TEXT,
+    subject_kind   TEXT    NOT NULL,
+    subject_id     TEXT    NOT NULL,
+    owner_kind     TEXT    NOT NULL,  -- unit | group | cadre
+    period         TEXT    NOT NULL,  -- Period key: 2026, 2026-H1, 2026-Q3, 2026-M07, 2026-once
+    deadline       TEXT    NOT NULL,
+    required_count INTEGER NOT NULL,
+    responsibility TEXT    NOT NULL,  -- principal | supervisory
+    category       TEXT    NOT NULL,
+    content        TEXT    NOT NULL,
+    valid_from     INTEGER NOT NULL,
+    valid_to       INTEGER
+) STRICT;
+
+-- The board counts the versions valid at an instant per subject and deadline, and looks
+-- up those with entries: these covering indexes keep both off the wide rows.
+CREATE INDEX IF NOT EXISTS board_obligations_by_subject_key
+    ON board_obligations (subject_key, valid_from, valid_to, deadline_day, required_count);
+CREATE INDEX IF NOT EXISTS board_obligations_by_key
+    ON board_obligations (obligation_key, valid_from, valid_to, subject_key, deadline_day, required_count);
+CREATE INDEX IF NOT EXISTS board_obligations_by_subject ON board_obligations (subject_id, valid_from);
+CREATE INDEX IF NOT EXISTS board_obligations_by_id ON board_obligations (obligation_id, valid_from);
+CREATE INDEX IF NOT EXISTS board_obligations_open_by_source
+    ON board_obligations (source_id) WHERE valid_to IS NULL;
+
+-- Duty entries. backfill = 1 for a late backfill (DutyBackfilled). performed_on and content
+-- are as first recorded; corrections are in board_entry_corrections.
+CREATE TABLE IF NOT EXISTS board_entries (
+    entry_id       TEXT    PRIMARY KEY,
+    obligation_key INTEGER NOT NULL,
+    obligation_id  TEXT    NOT NULL,
+    backfill      INTEGER NOT NULL,
+    recorded_at   INTEGER NOT NULL,
+    withdrawn_at  INTEGER,
+    performed_on  TEXT    NOT NULL,
+    content       TEXT    NOT NULL,
+    recorded_by   TEXT    NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS board_entries_by_obligation
+    ON board_entries (obligation_id, recorded_at, backfill, withdrawn_at);
+CREATE INDEX IF NOT EXISTS board_entries_by_key
+    ON board_entries (obligation_key, recorded_at, backfill, withdrawn_at);
+
+CREATE TABLE IF NOT EXISTS board_entry_corrections (
+    entry_id     TEXT    NOT NULL,
+    recorded_at  INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,  -- the event's position, to order corrections of one instant
+    performed_on TEXT    NOT NULL,
+    content      TEXT    NOT NULL,
+    PRIMARY KEY (entry_id, seq)
+) STRICT, WITHOUT ROWID;
