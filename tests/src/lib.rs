@@ -1,6 +1,8 @@
 //! Helpers for the black-box tests: harnesses that let the shared store contract
 //! (`store-contract`) run against each backend.
 
+pub mod server;
+
 use async_trait::async_trait;
 use event_store::EventStore;
 use std::path::PathBuf;
