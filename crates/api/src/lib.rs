@@ -5,11 +5,13 @@ mod acting;
 mod extract;
 mod health;
 mod metrics;
+mod openapi;
 mod problem;
 mod state;
 mod v1;
 mod views;
 
+pub use openapi::{document, document_json};
 pub use problem::{ApiError, CODES};
 pub use state::AppState;
 pub use views::Views;
@@ -25,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::metrics))
+        .route("/api/openapi.json", get(openapi::openapi_json))
         .nest("/api/v1", v1::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -6,6 +6,13 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use std::fmt::Write;
 
+/// Metrics of the log and the projectors.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "The Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4; charset=utf-8"))
+)]
 pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let mut out = String::new();
     let head = state.store.head().await;

@@ -59,16 +59,42 @@ pub struct ApiError {
     pub field: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// An RFC 9457 problem detail, as every error is answered (`application/problem+json`).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Problem)]
+pub(crate) struct Body<'a> {
+    /// `urn:dutytrace:problem:<code>`.
     #[serde(rename = "type")]
+    #[schema(
+        pattern = "^urn:dutytrace:problem:[a-z_]+$",
+        examples("urn:dutytrace:problem:invalid_field")
+    )]
     kind: String,
+    /// The code's title; the same for every problem of one code.
+    #[schema(examples("A field is invalid"))]
     title: &'a str,
+    /// The HTTP status.
+    #[schema(minimum = 400, maximum = 599, examples(422))]
     status: u16,
+    /// What went wrong with this request (for 5xx, just the title: nothing internal).
     detail: &'a str,
+    #[schema(schema_with = code_schema)]
     code: &'a str,
+    /// The offending field, header or query parameter, where there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String, examples("performed_on"))]
     field: Option<&'a str>,
+}
+
+/// The `code` of a problem: one of [`CODES`].
+fn code_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(CODES.iter().map(|(c, _, _)| *c)))
+        .description(Some(
+            "The stable error code that clients and scripts rely on.",
+        ))
+        .build()
 }
 
 impl ApiError {

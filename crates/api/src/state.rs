@@ -87,14 +87,28 @@ impl AppState {
 }
 
 /// How far one projector has got.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ProjectorStatus {
     pub name: String,
     pub position: u64,
     /// Events behind the head of the log; `None` when the store could not be asked.
     pub lag: Option<u64>,
     /// `starting`, `rebuilding`, `running`, `failed` or `stopped`.
+    #[schema(schema_with = projector_state)]
     pub state: &'static str,
+}
+
+fn projector_state() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some([
+            "starting",
+            "rebuilding",
+            "running",
+            "failed",
+            "stopped",
+        ]))
+        .build()
 }
 
 impl ProjectorStatus {

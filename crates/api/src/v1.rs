@@ -40,3 +40,30 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/board", get(board::board))
 }
+
+/// The description of every route above (one `paths(...)` entry per handler); a route added
+/// without it fails the `openapi` test.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    org::register_unit,
+    board::units,
+    board::unit_obligations,
+    org::register_group,
+    org::change_stationing,
+    board::group_obligations,
+    org::register_cadre,
+    board::cadres,
+    org::transfer_cadre,
+    board::cadre_obligations,
+    org::register_leader,
+    org::change_leader_units,
+    lists::publish,
+    lists::revise,
+    lists::assign,
+    lists::set_key_task,
+    entries::record,
+    entries::correct,
+    entries::withdraw,
+    board::board,
+))]
+pub(crate) struct Doc;

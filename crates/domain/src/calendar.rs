@@ -41,6 +41,7 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
 }
 
 /// How often a duty item falls due (履责频次).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
@@ -246,7 +247,28 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// On the wire a period is its key, a string (see [`Period`]'s `Display`).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Period {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[0-9]{4}(-(H[12]|Q[1-4]|M(0[1-9]|1[0-2])|once))?$"))
+            .description(Some(
+                "A period of a cadence in a year: `2026` (yearly), `2026-H1` (half-yearly), \
+                 `2026-Q3` (quarterly), `2026-M07` (monthly) or `2026-once`.",
+            ))
+            .examples(["2026-H1"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Period {}
+
 /// When an item's obligation falls due, relative to its period (截止规则).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum DeadlineRule {

@@ -21,6 +21,7 @@ pub const YELLOW_DAYS: i64 = 7;
 
 /// The light of an obligation. Wire values are exactly `green`, `yellow`, `red`, `orange`,
 /// `pending` (DESIGN.md §5).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Light {

@@ -15,12 +15,15 @@ use serde::{Deserialize, Serialize};
 pub const BOARD: &str = "board";
 
 /// `?as_of=&min_position=`
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct Query {
-    /// RFC 3339; default now.
+    /// The instant to answer as of, RFC 3339 (e.g. `2026-06-30T23:59:59+08:00`); default now.
+    #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
-    /// Wait (up to 5 s) until the board has applied the log up to this position.
+    /// Wait (up to 5 s) until the board has applied the log up to this position (the
+    /// `position` a command answered), to read your own writes.
     pub min_position: Option<u64>,
 }
 
@@ -38,7 +41,7 @@ impl Query {
 }
 
 /// The district overview.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BoardView {
     pub as_of: DateTime<Utc>,
     /// Every obligation of the district, by light.
@@ -47,6 +50,15 @@ pub struct BoardView {
     pub units: Vec<OwnerLights>,
 }
 
+/// The district overview: per unit and discipline group, its obligations counted by light.
+#[utoipa::path(
+    get,
+    path = "/api/v1/board",
+    operation_id = "board",
+    tag = "board",
+    params(Query),
+    responses((status = 200, description = "The board as of the instant asked.", body = BoardView))
+)]
 pub async fn board(
     State(s): State<AppState>,
     Params(q): Params<Query>,
@@ -70,7 +82,7 @@ pub async fn board(
 }
 
 /// Obligations of one unit, group or cadre.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Obligations {
     pub as_of: DateTime<Utc>,
     pub obligations: Vec<ObligationView>,
@@ -87,6 +99,14 @@ fn found(
         .ok_or_else(|| ApiError::not_found(format!("{what} {id} is not known as of {as_of}")))
 }
 
+/// The obligations of a unit: its leadership team's and its cadres', each with its light.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units/{id}/obligations",
+    tag = "board",
+    params(("id" = UnitId, Path, description = "The unit."), Query),
+    responses((status = 200, description = "The unit's obligations, by subject, then deadline.", body = Obligations))
+)]
 pub async fn unit_obligations(
     State(s): State<AppState>,
     Path(id): Path<UnitId>,
@@ -100,6 +120,14 @@ pub async fn unit_obligations(
     found(as_of, "unit", id, r)
 }
 
+/// The obligations of a discipline group (and of its cadres), each with its light.
+#[utoipa::path(
+    get,
+    path = "/api/v1/groups/{id}/obligations",
+    tag = "board",
+    params(("id" = GroupId, Path, description = "The discipline group."), Query),
+    responses((status = 200, description = "The group's obligations, by subject, then deadline.", body = Obligations))
+)]
 pub async fn group_obligations(
     State(s): State<AppState>,
     Path(id): Path<GroupId>,
@@ -113,6 +141,14 @@ pub async fn group_obligations(
     found(as_of, "discipline group", id, r)
 }
 
+/// The personal obligations of a cadre, each with its light.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cadres/{id}/obligations",
+    tag = "board",
+    params(("id" = CadreId, Path, description = "The cadre."), Query),
+    responses((status = 200, description = "The cadre's obligations, by subject, then deadline.", body = Obligations))
+)]
 pub async fn cadre_obligations(
     State(s): State<AppState>,
     Path(id): Path<CadreId>,
@@ -127,6 +163,14 @@ pub async fn cadre_obligations(
 }
 
 /// `GET /units`: the units and discipline groups known now, with their lights.
+#[utoipa::path(
+    get,
+    path = "/api/v1/units",
+    operation_id = "list_units",
+    tag = "board",
+    params(Query),
+    responses((status = 200, description = "Units, then discipline groups, each by name.", body = Vec<OwnerLights>))
+)]
 pub async fn units(
     State(s): State<AppState>,
     Params(q): Params<Query>,
@@ -140,6 +184,14 @@ pub async fn units(
 }
 
 /// `GET /cadres`: the cadres known now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cadres",
+    operation_id = "list_cadres",
+    tag = "board",
+    params(Query),
+    responses((status = 200, description = "The cadres known at the instant, by name.", body = Vec<board::CadreView>))
+)]
 pub async fn cadres(
     State(s): State<AppState>,
     Params(q): Params<Query>,

@@ -12,7 +12,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use domain::duty::{CorrectDuty, RecordDuty, WithdrawDuty};
 use domain::events::Attachment;
-use domain::ids::{EntryId, ObligationId};
+use domain::ids::{CadreId, EntryId, ObligationId};
 use domain::obligation::Source;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -28,16 +28,31 @@ async fn source(s: &AppState, id: ObligationId) -> Result<Source, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("obligation {id} does not exist")))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A duty entry to record.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEntry {
+    /// The id to give it; default: derived from the Idempotency-Key if one is sent (so a
+    /// retry creates the same thing), else a fresh UUIDv7.
     pub entry_id: Option<Uuid>,
+    /// The local date the duty was performed (not in the future).
     pub performed_on: NaiveDate,
+    /// What was done.
     pub content: String,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
 }
 
+/// Records a duty entry (履责记录) for an obligation; after the deadline it is stored as a backfill (补录).
+#[utoipa::path(
+    post,
+    path = "/api/v1/obligations/{id}/entries",
+    operation_id = "record_entry",
+    tag = "entries",
+    params(("id" = ObligationId, Path, description = "The obligation."), ("X-Dutytrace-Cadre" = CadreId, Header, description = "The acting cadre (required until sign-in lands).")),
+    request_body = NewEntry,
+    responses((status = 201, description = "Recorded; `id` is the entry's, `kind` says `recorded` or `backfilled` (after the deadline).", body = Written))
+)]
 pub async fn record(
     State(s): State<AppState>,
     acting: Acting,
@@ -63,7 +78,8 @@ pub async fn record(
     Ok(written.created())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// An entry's corrected content, and why.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
     pub performed_on: NaiveDate,
@@ -73,6 +89,16 @@ pub struct Correction {
     pub reason: String,
 }
 
+/// Corrects a duty entry, with a reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/obligations/{id}/entries/{entry_id}/corrections",
+    operation_id = "correct_entry",
+    tag = "entries",
+    params(("id" = ObligationId, Path, description = "The obligation."), ("entry_id" = EntryId, Path, description = "The entry."), ("X-Dutytrace-Cadre" = CadreId, Header, description = "The acting cadre (required until sign-in lands).")),
+    request_body = Correction,
+    responses((status = 200, description = "Corrected.", body = Written))
+)]
 pub async fn correct(
     State(s): State<AppState>,
     acting: Acting,
@@ -97,12 +123,23 @@ pub async fn correct(
     Ok(Written::new(entry_id.uuid(), &out).ok())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// Why an entry is withdrawn.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Withdrawal {
     pub reason: String,
 }
 
+/// Withdraws a duty entry, with a reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/obligations/{id}/entries/{entry_id}/withdrawal",
+    operation_id = "withdraw_entry",
+    tag = "entries",
+    params(("id" = ObligationId, Path, description = "The obligation."), ("entry_id" = EntryId, Path, description = "The entry."), ("X-Dutytrace-Cadre" = CadreId, Header, description = "The acting cadre (required until sign-in lands).")),
+    request_body = Withdrawal,
+    responses((status = 200, description = "Withdrawn.", body = Written))
+)]
 pub async fn withdraw(
     State(s): State<AppState>,
     acting: Acting,

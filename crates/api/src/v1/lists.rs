@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// One item of a list as sent; `item_id` may be left out for a new item.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub item_id: Option<ItemId>,
@@ -27,6 +27,7 @@ pub struct Item {
     pub category: String,
     pub content: String,
     pub cadence: Cadence,
+    /// Entries needed per period, at least 1.
     pub required_count: u32,
     pub deadline: DeadlineRule,
 }
@@ -50,15 +51,27 @@ fn items(acting: &Acting, list: ListId, items: Vec<Item>, revision: &str) -> Vec
         .collect()
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A responsibility list to publish.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewList {
+    /// The id to give it; default: derived from the Idempotency-Key if one is sent (so a
+    /// retry creates the same thing), else a fresh UUIDv7.
     pub list_id: Option<Uuid>,
     pub year: i32,
     pub title: String,
     pub items: Vec<Item>,
 }
 
+/// Publishes a responsibility list (责任清单) of a year.
+#[utoipa::path(
+    post,
+    path = "/api/v1/lists",
+    operation_id = "publish_list",
+    tag = "lists",
+    request_body = NewList,
+    responses((status = 201, description = "Published; `id` is the list's.", body = Written))
+)]
 pub async fn publish(
     State(s): State<AppState>,
     acting: Acting,
@@ -76,13 +89,24 @@ pub async fn publish(
     Ok(Written::new(list_id.uuid(), &out).created())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A list's revised items (all of them), and why.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
     pub items: Vec<Item>,
     pub reason: String,
 }
 
+/// Revises a list's items, with a reason.
+#[utoipa::path(
+    post,
+    path = "/api/v1/lists/{id}/revisions",
+    operation_id = "revise_list",
+    tag = "lists",
+    params(("id" = ListId, Path, description = "The list.")),
+    request_body = Revision,
+    responses((status = 200, description = "Revised.", body = Written))
+)]
 pub async fn revise(
     State(s): State<AppState>,
     acting: Acting,
@@ -102,12 +126,23 @@ pub async fn revise(
     Ok(Written::new(list_id.uuid(), &out).ok())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// The duty subjects a list binds.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     pub subjects: Vec<Subject>,
 }
 
+/// Assigns a list to duty subjects.
+#[utoipa::path(
+    post,
+    path = "/api/v1/lists/{id}/assignments",
+    operation_id = "assign_list",
+    tag = "lists",
+    params(("id" = ListId, Path, description = "The list.")),
+    request_body = Assignment,
+    responses((status = 200, description = "Assigned; the subjects' obligations are derived.", body = Written))
+)]
 pub async fn assign(
     State(s): State<AppState>,
     acting: Acting,
@@ -123,9 +158,12 @@ pub async fn assign(
     Ok(Written::new(list_id.uuid(), &out).ok())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// An annual key task to set.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewKeyTask {
+    /// The id to give it; default: derived from the Idempotency-Key if one is sent (so a
+    /// retry creates the same thing), else a fresh UUIDv7.
     pub task_id: Option<Uuid>,
     pub year: i32,
     pub subject: Subject,
@@ -134,6 +172,14 @@ pub struct NewKeyTask {
     pub deadline: NaiveDate,
 }
 
+/// Sets an annual key task (年度重点工作任务) of a subject.
+#[utoipa::path(
+    post,
+    path = "/api/v1/key-tasks",
+    tag = "lists",
+    request_body = NewKeyTask,
+    responses((status = 201, description = "Set; `id` is the task's.", body = Written))
+)]
 pub async fn set_key_task(
     State(s): State<AppState>,
     acting: Acting,

@@ -17,14 +17,25 @@ use domain::unit::RegisterUnit;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A unit to register.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUnit {
+    /// The id to give it; default: derived from the Idempotency-Key if one is sent (so a
+    /// retry creates the same thing), else a fresh UUIDv7.
     pub unit_id: Option<Uuid>,
     pub name: String,
     pub kind: UnitKind,
 }
 
+/// Registers a unit (党委 / 党工委 / 党组).
+#[utoipa::path(
+    post,
+    path = "/api/v1/units",
+    tag = "organisation",
+    request_body = NewUnit,
+    responses((status = 201, description = "Registered; `id` is the unit's.", body = Written))
+)]
 pub async fn register_unit(
     State(s): State<AppState>,
     acting: Acting,
@@ -46,14 +57,26 @@ pub async fn register_unit(
     Ok(Written::new(unit_id.uuid(), &out).created())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A discipline group to register.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGroup {
+    /// The id to give it; default: derived from the Idempotency-Key if one is sent (so a
+    /// retry creates the same thing), else a fresh UUIDv7.
     pub group_id: Option<Uuid>,
     pub name: String,
+    /// The units it supervises.
     pub stationed_in: Vec<UnitId>,
 }
 
+/// Registers a stationed discipline inspection group (派驻纪检组).
+#[utoipa::path(
+    post,
+    path = "/api/v1/groups",
+    tag = "organisation",
+    request_body = NewGroup,
+    responses((status = 201, description = "Registered; `id` is the group's.", body = Written))
+)]
 pub async fn register_group(
     State(s): State<AppState>,
     acting: Acting,
@@ -70,12 +93,22 @@ pub async fn register_group(
     Ok(Written::new(group_id.uuid(), &out).created())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// The units a discipline group is now stationed in.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stationing {
     pub stationed_in: Vec<UnitId>,
 }
 
+/// Changes the units a discipline group is stationed in.
+#[utoipa::path(
+    put,
+    path = "/api/v1/groups/{id}/stationing",
+    tag = "organisation",
+    params(("id" = GroupId, Path, description = "The discipline group.")),
+    request_body = Stationing,
+    responses((status = 200, description = "Changed.", body = Written))
+)]
 pub async fn change_stationing(
     State(s): State<AppState>,
     acting: Acting,
@@ -91,9 +124,12 @@ pub async fn change_stationing(
     Ok(Written::new(group_id.uuid(), &out).ok())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A cadre to register.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCadre {
+    /// The id to give it; default: derived from the Idempotency-Key if one is sent (so a
+    /// retry creates the same thing), else a fresh UUIDv7.
     pub cadre_id: Option<Uuid>,
     pub name: String,
     pub post: String,
@@ -102,6 +138,14 @@ pub struct NewCadre {
     pub direct_leader: Option<CadreId>,
 }
 
+/// Registers a leading cadre and their duty.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cadres",
+    tag = "organisation",
+    request_body = NewCadre,
+    responses((status = 201, description = "Registered; `id` is the cadre's.", body = Written))
+)]
 pub async fn register_cadre(
     State(s): State<AppState>,
     acting: Acting,
@@ -120,7 +164,8 @@ pub async fn register_cadre(
     Ok(Written::new(cadre_id.uuid(), &out).created())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A cadre's new post and duty.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transfer {
     pub post: String,
@@ -129,6 +174,15 @@ pub struct Transfer {
     pub direct_leader: Option<CadreId>,
 }
 
+/// Transfers a cadre to another post or duty.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cadres/{id}/transfer",
+    tag = "organisation",
+    params(("id" = CadreId, Path, description = "The cadre.")),
+    request_body = Transfer,
+    responses((status = 200, description = "Transferred.", body = Written))
+)]
 pub async fn transfer_cadre(
     State(s): State<AppState>,
     acting: Acting,
@@ -146,14 +200,25 @@ pub async fn transfer_cadre(
     Ok(Written::new(cadre_id.uuid(), &out).ok())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A district leader in charge to register.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLeader {
+    /// The id to give it; default: derived from the Idempotency-Key if one is sent (so a
+    /// retry creates the same thing), else a fresh UUIDv7.
     pub leader_id: Option<Uuid>,
     pub name: String,
     pub units: Vec<UnitId>,
 }
 
+/// Registers a district leader in charge of units (分管联系区领导).
+#[utoipa::path(
+    post,
+    path = "/api/v1/leaders",
+    tag = "organisation",
+    request_body = NewLeader,
+    responses((status = 201, description = "Registered; `id` is the leader's.", body = Written))
+)]
 pub async fn register_leader(
     State(s): State<AppState>,
     acting: Acting,
@@ -170,12 +235,22 @@ pub async fn register_leader(
     Ok(Written::new(leader_id.uuid(), &out).created())
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// The units a leader is now in charge of.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaderUnits {
     pub units: Vec<UnitId>,
 }
 
+/// Changes the units a leader is in charge of.
+#[utoipa::path(
+    put,
+    path = "/api/v1/leaders/{id}/units",
+    tag = "organisation",
+    params(("id" = LeaderId, Path, description = "The leader in charge.")),
+    request_body = LeaderUnits,
+    responses((status = 200, description = "Changed.", body = Written))
+)]
 pub async fn change_leader_units(
     State(s): State<AppState>,
     acting: Acting,

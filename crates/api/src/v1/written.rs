@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 /// What a command wrote. `position` is the global position of its last event: pass it as
 /// `min_position` to a query to read your own write.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Written {
     /// The id of the thing created or changed.
     pub id: Uuid,
@@ -19,7 +19,16 @@ pub struct Written {
     pub replayed: bool,
     /// For duty entries: `recorded` or `backfilled` (补录).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = entry_kind)]
     pub kind: Option<&'static str>,
+}
+
+/// The `kind` of a written duty entry.
+fn entry_kind() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["recorded", "backfilled"]))
+        .build()
 }
 
 impl Written {

@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// How many obligations are in each light.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct LightCounts {
     pub green: u32,
@@ -52,6 +53,7 @@ impl LightCounts {
 }
 
 /// Whose row of the board it is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "owner_kind")]
 pub enum Owner {
@@ -60,6 +62,7 @@ pub enum Owner {
 }
 
 /// What kind of owner: a unit's kind, or a discipline group.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OwnerKind {
@@ -92,6 +95,7 @@ impl OwnerKind {
 
 /// One row of the board: a unit (its team's, its principal leader's and its team members'
 /// obligations) or a discipline group.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OwnerLights {
     #[serde(flatten)]
