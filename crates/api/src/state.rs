@@ -3,9 +3,11 @@
 use crate::problem::ApiError;
 use crate::views::Views;
 use app::App;
+use board::{LightCounts, OwnerLights};
+use chrono::NaiveDate;
 use event_store::EventStore;
 use projector::{ProjectorHandle, ProjectorState};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::RwLock;
 
@@ -19,6 +21,41 @@ pub struct AppState {
     pub app: App,
     pub views: Views,
     projectors: Arc<RwLock<Vec<ProjectorHandle>>>,
+    pub(crate) board_cache: Arc<BoardCache>,
+}
+
+/// The district overview as of "now": valid for one board position and one local date.
+#[derive(Debug, Default)]
+pub(crate) struct BoardCache(Mutex<Option<CachedBoard>>);
+
+type CachedBoard = (u64, NaiveDate, LightCounts, Arc<Vec<OwnerLights>>);
+
+impl BoardCache {
+    pub(crate) fn get(
+        &self,
+        position: u64,
+        date: NaiveDate,
+    ) -> Option<(LightCounts, Arc<Vec<OwnerLights>>)> {
+        let guard = self.0.lock().ok()?;
+        match guard.as_ref() {
+            Some((p, d, totals, units)) if *p == position && *d == date => {
+                Some((*totals, units.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn put(
+        &self,
+        position: u64,
+        date: NaiveDate,
+        totals: LightCounts,
+        units: Arc<Vec<OwnerLights>>,
+    ) {
+        if let Ok(mut guard) = self.0.lock() {
+            *guard = Some((position, date, totals, units));
+        }
+    }
 }
 
 impl AppState {
@@ -29,6 +66,7 @@ impl AppState {
             app,
             views,
             projectors: Arc::new(RwLock::new(projectors)),
+            board_cache: Arc::default(),
         }
     }
 
@@ -52,6 +90,22 @@ impl AppState {
             });
         }
         out
+    }
+
+    /// The checkpoint of the projector `name`.
+    pub async fn position(&self, name: &str) -> Result<u64, ApiError> {
+        self.projectors
+            .read()
+            .await
+            .iter()
+            .find(|p| p.name() == name)
+            .map(ProjectorHandle::position)
+            .ok_or_else(|| {
+                ApiError::new(
+                    "unavailable",
+                    format!("the {name} read model is not running"),
+                )
+            })
     }
 
     /// Waits until the projector `name` has applied every event up to `position` (read

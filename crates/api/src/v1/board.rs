@@ -9,7 +9,9 @@ use axum::extract::State;
 use board::{LightCounts, ObligationView, OwnerLights};
 use chrono::{DateTime, Utc};
 use domain::ids::{CadreId, GroupId, UnitId};
+use event_store::Filter;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The read model these queries use.
 pub const BOARD: &str = "board";
@@ -64,6 +66,41 @@ pub async fn board(
     Params(q): Params<Query>,
 ) -> Result<Json<BoardView>, ApiError> {
     let as_of = q.resolve(&s).await?;
+    let (totals, units) = overview(&s, as_of).await?;
+    Ok(Json(BoardView {
+        as_of,
+        totals,
+        units: units.as_ref().clone(),
+    }))
+}
+
+/// The district overview as of `as_of`, from the cache when it can be.
+///
+/// When `as_of` is at or after the `recorded_at` of the last event the board has applied,
+/// every fact the board holds is known at `as_of`, and the answer depends only on the
+/// board's position and the local date of `as_of` (lights change at local midnight). That
+/// is the board everyone opens in the morning, so it is computed once per new event or new
+/// day, not once per request. Any other `as_of` (the past) is computed afresh.
+async fn overview(
+    s: &AppState,
+    as_of: DateTime<Utc>,
+) -> Result<(LightCounts, Arc<Vec<OwnerLights>>), ApiError> {
+    let position = s.position(BOARD).await?;
+    let date = domain::calendar::local_date(as_of);
+    if let Some(hit) = s.board_cache.get(position, date) {
+        return Ok(hit);
+    }
+    let latest = if position == 0 {
+        None
+    } else {
+        s.store
+            .read_all(position, &Filter::all(), 1)
+            .await?
+            .events
+            .first()
+            .map(|e| e.recorded_at)
+    };
+    let cacheable = latest.is_none_or(|t| as_of >= t);
     let units = s
         .views
         .query(move |c| board::district_overview(c, as_of))
@@ -74,11 +111,11 @@ pub async fn board(
             totals.add(l, u.lights.get(l));
         }
     }
-    Ok(Json(BoardView {
-        as_of,
-        totals,
-        units,
-    }))
+    let units = Arc::new(units);
+    if cacheable {
+        s.board_cache.put(position, date, totals, units.clone());
+    }
+    Ok((totals, units))
 }
 
 /// Obligations of one unit, group or cadre.

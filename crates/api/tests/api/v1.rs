@@ -264,3 +264,54 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_writ
     assert_eq!(a.json["id"], b.json["id"]);
     assert_eq!(t.store.head().await.unwrap(), head + 1);
 }
+
+#[tokio::test]
+async fn the_board_of_now_follows_new_events_and_new_days() {
+    let t = spawn_app("2026-06-29T09:00:00+08:00");
+    let (unit, cadre, h1, _) = district(&t).await;
+    let row = |b: &Value| {
+        b["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit_id"] == unit.as_str())
+            .unwrap()
+            .clone()
+    };
+    let p = t.store.head().await.unwrap();
+    let first = t.get(&format!("/api/v1/board?min_position={p}")).await;
+    assert_eq!(row(&first.json)["yellow"], 1, "{}", first.text);
+    // Asked again, the same answer (from the cache).
+    let again = t.get("/api/v1/board").await;
+    assert_eq!(again.json, first.json);
+    // A new day with no new event: H1 (due 30 June) has gone red on 1 July.
+    t.clock.set(at("2026-07-01T08:00:00+08:00"));
+    let next_day = t.get("/api/v1/board").await;
+    assert_eq!(
+        (
+            row(&next_day.json)["yellow"].as_u64(),
+            row(&next_day.json)["red"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+    // A backfill: the next board of now shows it, orange.
+    let late = record(&t, cadre, h1, entry("2026-06-30"), None).await;
+    assert_eq!(late.json["kind"], "backfilled");
+    let p = late.json["position"].as_u64().unwrap();
+    let after = t.get(&format!("/api/v1/board?min_position={p}")).await;
+    assert_eq!(
+        (
+            row(&after.json)["red"].as_u64(),
+            row(&after.json)["orange"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+    // And the same instant asked explicitly (no cache) agrees.
+    let explicit = t
+        .get(&format!(
+            "/api/v1/board?as_of={}",
+            urlencode("2026-07-01T08:00:00+08:00")
+        ))
+        .await;
+    assert_eq!(explicit.json["units"], after.json["units"]);
+}
