@@ -12,7 +12,7 @@ use domain::group::{GroupAggregate, GroupCommand, GroupContext};
 use domain::ids::{CadreId, GroupId, ObligationId, UnitId};
 use domain::leader::{LeaderAggregate, LeaderCommand, LeaderContext};
 use domain::list::{ListAggregate, ListCommand, SubjectContext};
-use domain::obligation::{Obligation, Source};
+use domain::obligation::{Obligation, ObligationRef, Source};
 use domain::org::{CadreDuty, Subject};
 use domain::task::{KeyTaskAggregate, SetKeyTask, key_task_obligation};
 use domain::unit::{RegisterUnit, UnitAggregate};
@@ -190,42 +190,42 @@ impl App {
             .await
     }
 
-    /// The obligation `id` of `source`, as the list or task stands now.
-    pub async fn obligation(
-        &self,
-        source: Source,
-        id: ObligationId,
-    ) -> Result<Option<Obligation>, AppError> {
-        Ok(match source {
-            Source::ListItem { list_id, .. } => self
+    /// The obligation named by `r`, as its list or task stands now (`None` if the list or
+    /// task does not impose it, or no longer does).
+    pub async fn obligation(&self, r: &ObligationRef) -> Result<Option<Obligation>, AppError> {
+        Ok(match r.source {
+            Source::ListItem { list_id, item_id } => self
                 .load::<ListAggregate>(&name(stream::list(list_id))?)
                 .await?
                 .state
-                .and_then(|l| l.obligation(id)),
+                .and_then(|l| l.obligation_at(item_id, &r.subject, &r.period)),
             Source::KeyTask { task_id } => self
                 .load::<KeyTaskAggregate>(&name(stream::task(task_id))?)
                 .await?
                 .state
                 .map(|t| key_task_obligation(&t))
-                .filter(|o| o.obligation_id == id),
+                .filter(|o| o.obligation_id == r.id()),
         })
     }
 
-    /// 填报 / 补录 / 更正 / 撤回履责记录, on the obligation `id` of `source`.
+    /// 填报 / 补录 / 更正 / 撤回履责记录, on the obligation `id`, named by `r`.
     pub async fn duty_command(
         &self,
-        source: Source,
+        r: ObligationRef,
         id: ObligationId,
         c: DutyCommand,
         meta: &Meta,
     ) -> Result<Outcome, AppError> {
+        if r.id() != id {
+            return Err(DomainError::not_found("obligation", id).into());
+        }
         let actor = match &c {
             DutyCommand::Record(r) => r.actor,
             DutyCommand::Correct(r) => r.actor,
             DutyCommand::Withdraw(r) => r.actor,
         };
         let obligation = self
-            .obligation(source, id)
+            .obligation(&r)
             .await?
             .ok_or_else(|| DomainError::not_found("obligation", id))?;
         let ctx = DutyContext {

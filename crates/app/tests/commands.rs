@@ -12,7 +12,7 @@ use domain::error::DomainError;
 use domain::events::{Event, stream};
 use domain::ids::{CadreId, EntryId, ItemId, ListId, ObligationId, UnitId};
 use domain::list::{AssignList, PublishList};
-use domain::obligation::{DutyItem, Source};
+use domain::obligation::{DutyItem, ObligationRef, Source};
 use domain::org::{CadreDuty, Responsibility, Subject, SubjectKind, UnitKind};
 use domain::unit::RegisterUnit;
 use event_store::{Actor, EventStore, ManualClock, StreamName};
@@ -152,11 +152,21 @@ async fn the_duty_story_from_list_to_backfill() {
     };
     let h1 = Period::new(2026, Cadence::HalfYearly, 1).unwrap();
     let h2 = Period::new(2026, Cadence::HalfYearly, 2).unwrap();
-    let first = ObligationId::derive(&source, &subject, &h1);
-    let second = ObligationId::derive(&source, &subject, &h2);
+    let first_ref = ObligationRef {
+        source,
+        subject,
+        period: h1,
+    };
+    let second_ref = ObligationRef {
+        source,
+        subject,
+        period: h2,
+    };
+    let (first, second) = (first_ref.id(), second_ref.id());
+    assert_eq!(first, ObligationId::derive(&source, &subject, &h1));
     assert_eq!(
         w.app
-            .obligation(source, first)
+            .obligation(&first_ref)
             .await
             .unwrap()
             .unwrap()
@@ -175,7 +185,7 @@ async fn the_duty_story_from_list_to_backfill() {
     let err = w
         .app
         .duty_command(
-            source,
+            first_ref,
             first,
             record(EntryId::new(), CadreId::new(), "2026-06-01").into(),
             &meta("e0"),
@@ -192,7 +202,7 @@ async fn the_duty_story_from_list_to_backfill() {
     let out = w
         .app
         .duty_command(
-            source,
+            first_ref,
             first,
             record(EntryId::new(), cadre, "2026-06-30").into(),
             &meta("e1"),
@@ -204,7 +214,7 @@ async fn the_duty_story_from_list_to_backfill() {
     let late = w
         .app
         .duty_command(
-            source,
+            second_ref,
             second,
             record(EntryId::new(), cadre, "2026-12-30").into(),
             &meta("e2"),
@@ -232,26 +242,36 @@ async fn the_duty_story_from_list_to_backfill() {
         panic!("not a backfill");
     };
     assert_eq!(b.days_late, 1);
-    // An obligation that was never derived is not found.
-    let err = w
-        .app
-        .duty_command(
-            source,
-            ObligationId::new(),
-            record(EntryId::new(), cadre, "2026-06-01").into(),
-            &meta("e3"),
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            AppError::Domain(DomainError::NotFound {
-                what: "obligation",
-                ..
-            })
-        ),
-        "{err:?}"
-    );
+    // An id that does not match its reference, and a reference the list does not impose
+    // (another year), are not found.
+    let next_year = ObligationRef {
+        period: Period::new(2027, Cadence::HalfYearly, 1).unwrap(),
+        ..first_ref
+    };
+    for (r, id) in [
+        (first_ref, ObligationId::new()),
+        (next_year, next_year.id()),
+    ] {
+        let err = w
+            .app
+            .duty_command(
+                r,
+                id,
+                record(EntryId::new(), cadre, "2026-06-01").into(),
+                &meta("e3"),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                AppError::Domain(DomainError::NotFound {
+                    what: "obligation",
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+    }
     assert_eq!(w.store.head().await.unwrap(), 6);
 }

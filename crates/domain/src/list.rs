@@ -153,8 +153,43 @@ impl ListState {
         derive_obligations(self.list_id, self.year, &self.items, &self.subjects)
     }
 
-    /// The obligation `id` of the list, if it imposes one. Hashes candidate ids instead of
-    /// building every obligation, since the application asks this for each duty entry.
+    /// The obligation of `item_id` for `subject` in `period`, if the list imposes it now:
+    /// the item is current, binds the subject's kind at the period's cadence, the subject
+    /// is assigned, and the period is of the list's year.
+    pub fn obligation_at(
+        &self,
+        item_id: ItemId,
+        subject: &Subject,
+        period: &crate::calendar::Period,
+    ) -> Option<Obligation> {
+        let item = self.items.iter().find(|i| {
+            i.item_id == item_id
+                && i.subject_kind == subject.kind()
+                && i.cadence == period.cadence()
+        })?;
+        if period.year() != self.year || !self.subjects.contains(subject) {
+            return None;
+        }
+        let source = Source::ListItem {
+            list_id: self.list_id,
+            item_id,
+        };
+        Some(Obligation {
+            obligation_id: ObligationId::derive(&source, subject, period),
+            source,
+            subject: *subject,
+            period: *period,
+            deadline: item.deadline.deadline(period),
+            required_count: item.required_count,
+            responsibility: item.responsibility,
+            category: item.category.clone(),
+            content: item.content.clone(),
+        })
+    }
+
+    /// The obligation `id` of the list, if it imposes one, found by hashing every
+    /// candidate id; prefer [`ListState::obligation_at`] when the subject and period are
+    /// known.
     pub fn obligation(&self, id: ObligationId) -> Option<Obligation> {
         for subject in &self.subjects {
             for item in self
@@ -786,13 +821,47 @@ mod tests {
             })
             .unwrap();
         assert_eq!(q3.deadline, NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        let item_of = |o: &Obligation| match o.source {
+            Source::ListItem { item_id, .. } => item_id,
+            Source::KeyTask { .. } => unreachable!(),
+        };
         for o in &all {
             assert_eq!(state.obligation(o.obligation_id).as_ref(), Some(o));
+            assert_eq!(
+                state
+                    .obligation_at(item_of(o), &o.subject, &o.period)
+                    .as_ref(),
+                Some(o)
+            );
         }
         assert_eq!(state.obligation(ObligationId::new()), None);
+        // The wrong kind of subject, an unassigned subject, another cadence or year: none.
+        let q3_period = Period::new(2026, Cadence::Quarterly, 3).unwrap();
+        assert_eq!(
+            state.obligation_at(member_item.item_id, &team, &q3_period),
+            None
+        );
+        let stranger = Subject::TeamMember {
+            cadre_id: CadreId::new(),
+        };
+        assert_eq!(
+            state.obligation_at(member_item.item_id, &stranger, &q3_period),
+            None
+        );
+        let h2 = Period::new(2026, Cadence::HalfYearly, 2).unwrap();
+        assert_eq!(state.obligation_at(member_item.item_id, &member, &h2), None);
+        let next_year = Period::new(2027, Cadence::Quarterly, 3).unwrap();
+        assert_eq!(
+            state.obligation_at(member_item.item_id, &member, &next_year),
+            None
+        );
         // After a revision drops the member item, its obligations are gone.
         state.items = vec![team_item];
         assert_eq!(state.obligation(q3.obligation_id), None);
+        assert_eq!(
+            state.obligation_at(member_item.item_id, &member, &q3_period),
+            None
+        );
         assert_eq!(state.obligations().len(), 2);
     }
 }

@@ -59,6 +59,23 @@ impl ObligationId {
     }
 }
 
+/// What names an obligation: its source, its subject and its period. Its id is derived from
+/// these, so the application can check a claimed obligation by deriving one id instead of
+/// searching every obligation of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ObligationRef {
+    pub source: Source,
+    pub subject: Subject,
+    pub period: Period,
+}
+
+impl ObligationRef {
+    /// The obligation's id.
+    pub fn id(&self) -> ObligationId {
+        ObligationId::derive(&self.source, &self.subject, &self.period)
+    }
+}
+
 /// One obligation (履责义务): what a subject owes for an item in a period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Obligation {

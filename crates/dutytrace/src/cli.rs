@@ -1,7 +1,7 @@
 //! Command-line interface (DESIGN.md §5).
 
 use crate::config::{self, DEFAULT_LISTEN, DEFAULT_STORE};
-use crate::{bench, serve, stores};
+use crate::{bench, demo, serve, stores};
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -21,6 +21,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API and run the projectors.
     Serve(ServeArgs),
+    /// A fresh district shaped like the source report (52 units, 261 cadres, about 7,930
+    /// duty entries from January to July 2026), then serve it.
+    Demo(demo::DemoArgs),
     /// Rebuild every read model from the event log, from zero.
     Rebuild(StoreArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
@@ -52,6 +55,7 @@ pub struct ServeArgs {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::serve(args).await,
+        Command::Demo(args) => demo::run(args).await,
         Command::Rebuild(args) => {
             let opened = stores::open(&args.store, config::clock(args.now))?;
             for projection in serve::projections() {

@@ -1,9 +1,10 @@
 //! The `dutytrace` command: argument parsing, wiring of store, projectors and API, and the
-//! operational commands (serve, bench). The binary in `main.rs` only calls [`entry::main`].
+//! operational commands (serve, demo, bench). The binary in `main.rs` only calls [`entry::main`].
 
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod entry;
 pub mod serve;
 pub mod stores;

@@ -20,16 +20,22 @@ pub fn projections() -> Vec<Arc<dyn Projection>> {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let clock = config::clock(args.store.now);
     let opened = stores::open(&args.store.store, clock.clone())?;
-    run(opened, clock, args.listen, &args.store.store).await
+    let store_url = args.store.store.clone();
+    run(opened, clock, args.listen, &args.store.store, |address| {
+        println!("dutytrace is serving on http://{address} (store {store_url})");
+    })
+    .await
 }
 
 /// Serves an opened store until Ctrl-C or SIGTERM: the projectors, the API, then a
-/// graceful stop of both.
+/// graceful stop of both. `announce` is told the bound address (`serve` and `demo` print
+/// different hints).
 pub async fn run(
     opened: stores::Opened,
     clock: Arc<dyn Clock>,
     listen: SocketAddr,
     store_url: &str,
+    announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let mut projectors = Vec::new();
     for projection in projections() {
@@ -50,7 +56,7 @@ pub async fn run(
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, store = %store_url, "dutytrace is serving");
-    println!("dutytrace is serving on http://{address} (store {store_url})");
+    announce(address);
     axum_serve(listener, state.clone()).await?;
     tracing::info!("stopping the projectors");
     state.shutdown().await;

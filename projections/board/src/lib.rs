@@ -21,5 +21,5 @@ pub use projection::Board;
 pub use queries::{
     CadreView, EntryView, LightCounts, ObligationView, Owner, OwnerKind, OwnerLights,
     cadre_obligations, cadres, district_overview, group_obligations, group_units,
-    obligation_entries, obligation_source, unit_obligations,
+    obligation_entries, obligation_ref, unit_obligations,
 };

@@ -7,7 +7,7 @@ mod entries;
 mod obligations;
 mod overview;
 
-pub use directory::{CadreView, cadres, obligation_source};
+pub use directory::{CadreView, cadres, obligation_ref};
 pub use entries::{EntryView, obligation_entries};
 pub use obligations::{ObligationView, cadre_obligations, group_obligations, unit_obligations};
 pub use overview::{LightCounts, Owner, OwnerKind, OwnerLights, district_overview, group_units};

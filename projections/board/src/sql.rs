@@ -226,9 +226,9 @@ pub(crate) const ENTRIES: &str = "SELECT e.entry_id, e.backfill, e.recorded_at, 
      WHERE e.obligation_id = ?2 AND e.recorded_at <= ?1 \
      ORDER BY e.recorded_at, e.entry_id";
 
-/// Where an obligation comes from (its latest version).
-pub(crate) const OBLIGATION_SOURCE: &str = "SELECT source_kind, source_id, item_id FROM board_obligations \
-     WHERE obligation_id = ?1 ORDER BY valid_from DESC LIMIT 1";
+/// What names an obligation: source, subject and period (of its latest version).
+pub(crate) const OBLIGATION_REF: &str = "SELECT source_kind, source_id, item_id, subject_kind, subject_id, period \
+     FROM board_obligations WHERE obligation_id = ?1 ORDER BY valid_from DESC LIMIT 1";
 
 /// The cadres known at an instant (?1), by name.
 pub(crate) const CADRES_AT: &str = "SELECT cadre_id, name, post, duty, owner_id, direct_leader FROM board_cadres \

@@ -13,17 +13,18 @@ use chrono::NaiveDate;
 use domain::duty::{CorrectDuty, RecordDuty, WithdrawDuty};
 use domain::events::Attachment;
 use domain::ids::{CadreId, EntryId, ObligationId};
-use domain::obligation::Source;
+use domain::obligation::ObligationRef;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Where an obligation comes from, looked up on the board (once it has caught up with
-/// everything written so far, so a list just assigned is found).
-async fn source(s: &AppState, id: ObligationId) -> Result<Source, ApiError> {
+/// What names an obligation (source, subject, period), looked up on the board once it has
+/// caught up with everything written so far, so a list just assigned is found. The
+/// application then checks it against the list or task itself.
+async fn source(s: &AppState, id: ObligationId) -> Result<ObligationRef, ApiError> {
     let head = s.store.head().await?;
     s.wait_for(BOARD, head).await?;
     s.views
-        .query(move |c| board::obligation_source(c, id))
+        .query(move |c| board::obligation_ref(c, id))
         .await?
         .ok_or_else(|| ApiError::not_found(format!("obligation {id} does not exist")))
 }

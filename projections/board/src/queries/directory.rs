@@ -1,11 +1,11 @@
 //! Who and what is on the board: the cadres known at an instant, and where an obligation
 //! comes from.
 
-use crate::codec::{micros, parse, parse_source};
+use crate::codec::{micros, parse, parse_source, parse_subject};
 use crate::sql;
 use chrono::{DateTime, Utc};
 use domain::ids::{CadreId, GroupId, ObligationId, UnitId};
-use domain::obligation::Source;
+use domain::obligation::ObligationRef;
 use domain::org::CadreDuty;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -50,14 +50,25 @@ pub fn cadres(conn: &Connection, as_of: DateTime<Utc>) -> rusqlite::Result<Vec<C
     rows.collect()
 }
 
-/// Where the obligation comes from (a list item or a key task), if the board knows it.
-pub fn obligation_source(conn: &Connection, id: ObligationId) -> rusqlite::Result<Option<Source>> {
-    conn.prepare_cached(sql::OBLIGATION_SOURCE)?
+/// What names the obligation — its source (a list item or a key task), subject and
+/// period — if the board knows it.
+pub fn obligation_ref(
+    conn: &Connection,
+    id: ObligationId,
+) -> rusqlite::Result<Option<ObligationRef>> {
+    conn.prepare_cached(sql::OBLIGATION_REF)?
         .query_row([id.to_string()], |r| {
             let kind: String = r.get(0)?;
             let source: String = r.get(1)?;
             let item: Option<String> = r.get(2)?;
-            parse_source(0, &kind, &source, item.as_deref())
+            let subject_kind: String = r.get(3)?;
+            let subject_id: String = r.get(4)?;
+            let period: String = r.get(5)?;
+            Ok(ObligationRef {
+                source: parse_source(0, &kind, &source, item.as_deref())?,
+                subject: parse_subject(3, &subject_kind, &subject_id)?,
+                period: parse(5, &period)?,
+            })
         })
         .optional()
 }

@@ -1,0 +1,89 @@
+//! `dutytrace demo`: a fresh district shaped like the source report (DESIGN.md §1) — 52
+//! units, 20 stationed discipline groups, 261 cadres, a 2026 responsibility list and about
+//! 7,930 duty entries from January to July — then served like `dutytrace serve`, with the
+//! clock fixed at the demo's now, so every light is on the board.
+
+pub mod names;
+pub mod plan;
+pub mod seed;
+
+use crate::config::{self, DEFAULT_LISTEN};
+use crate::{serve, stores};
+use chrono::{DateTime, Utc};
+use clap::Args;
+use event_store::{Clock, ManualClock};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// The demo's own store, so it never touches the default `dutytrace.db`.
+pub const DEFAULT_STORE: &str = "sqlite://dutytrace-demo.db";
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Event store URL for the demo district.
+    #[arg(long, env = "DUTYTRACE_STORE", default_value = DEFAULT_STORE)]
+    pub store: String,
+    /// The demo's now, an RFC 3339 instant [default: 2026-07-31T18:00:00+08:00].
+    #[arg(long, env = "DUTYTRACE_NOW", value_parser = config::parse_instant)]
+    pub now: Option<DateTime<Utc>>,
+    /// Address to listen on.
+    #[arg(long, env = "DUTYTRACE_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+}
+
+/// Seeds the store if needed (see [`seed::prepare`]), then serves it until stopped.
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let plan = plan::Plan::build();
+    let now = args.now.unwrap_or_else(plan::now);
+    let clock = Arc::new(ManualClock::new(now));
+    let opened = stores::open(&args.store, clock.clone())?;
+    match seed::prepare(opened.log.clone(), clock.clone(), &plan).await {
+        Ok(seed::Prepared::Seeded {
+            events,
+            resumed,
+            elapsed,
+        }) => println!(
+            "{} the demo district in {}: {events} events in {:.1} s ({} units, {} discipline groups, {} cadres, {} duty entries)",
+            if resumed {
+                "finished seeding"
+            } else {
+                "seeded"
+            },
+            args.store,
+            elapsed.as_secs_f64(),
+            plan.district.units.len(),
+            plan.district.groups.len(),
+            plan.district.cadres.len(),
+            plan.entries.len(),
+        ),
+        Ok(seed::Prepared::Found { events }) => println!(
+            "{} already holds the demo district ({events} events); serving it as it is",
+            args.store
+        ),
+        Err(e) => {
+            opened.close().await;
+            return Err(e);
+        }
+    }
+    if let Some(last) = plan.entries.last()
+        && now < last.at
+    {
+        tracing::warn!(%now, last = %last.at, "the demo's now is before its last entry: the board shows the district as it stood then");
+    }
+    clock.set(now);
+    let clock: Arc<dyn Clock> = clock;
+    let local_now = now
+        .with_timezone(&domain::calendar::shanghai())
+        .to_rfc3339();
+    let store = args.store.clone();
+    serve::run(opened, clock, args.listen, &args.store, move |address| {
+        println!(
+            "dutytrace is serving the demo district on http://{address} (store {store}; the clock is fixed at {local_now})"
+        );
+        println!("  the board:  curl http://{address}/api/v1/board");
+        println!("  the units:  curl http://{address}/api/v1/units");
+        println!("  the API:    curl http://{address}/api/openapi.json");
+        println!("Stop with Ctrl-C.");
+    })
+    .await
+}

@@ -1,0 +1,291 @@
+//! `dutytrace demo`: the plan has the report's shape, seeding a store writes exactly the
+//! planned events (the same ones every time), a seeded store is recognised, anyone else's
+//! log is refused, and the board shows every light at the demo's now.
+
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::calendar::{Cadence, local_date};
+use domain::light::Light;
+use domain::org::{CadreDuty, SubjectKind};
+use dutytrace::demo::plan::{self, Plan};
+use dutytrace::demo::seed::{self, Prepared};
+use dutytrace::stores::{self, Opened};
+use event_store::{
+    Actor, EventType, ExpectedVersion, Filter, ManualClock, NewEvent, Payload, StreamName,
+};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, LazyLock};
+use uuid::Uuid;
+
+static PLAN: LazyLock<Plan> = LazyLock::new(Plan::build);
+
+struct Store {
+    _dir: tempfile::TempDir,
+    opened: Opened,
+    clock: Arc<ManualClock>,
+}
+
+fn store() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(plan::now()));
+    let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let opened = stores::open(&url, clock.clone()).unwrap();
+    Store {
+        _dir: dir,
+        opened,
+        clock,
+    }
+}
+
+impl Store {
+    async fn prepare(&self, plan: &Plan) -> anyhow::Result<Prepared> {
+        seed::prepare(self.opened.log.clone(), self.clock.clone(), plan).await
+    }
+
+    /// Every event of the log: (type, id), in order.
+    async fn events(&self) -> Vec<(String, Uuid)> {
+        let mut out = Vec::new();
+        let mut from = 1;
+        loop {
+            let page = self
+                .opened
+                .log
+                .read_all(from, &Filter::all(), 1_000)
+                .await
+                .unwrap();
+            if page.events.is_empty() {
+                return out;
+            }
+            out.extend(
+                page.events
+                    .iter()
+                    .map(|e| (e.event_type.to_string(), e.event_id)),
+            );
+            from = page.next;
+        }
+    }
+}
+
+fn date(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+
+#[test]
+fn the_plan_has_the_shape_of_the_report() {
+    let p = &*PLAN;
+    let d = &p.district;
+    assert_eq!(d.units.len(), 52);
+    assert_eq!(d.groups.len(), 20);
+    // Every group is stationed in 2–3 units, and together they cover each unit once.
+    let mut stationed = BTreeSet::new();
+    for g in &d.groups {
+        assert!((2..=3).contains(&g.stationed_in.len()), "{}", g.name);
+        for u in &g.stationed_in {
+            assert!(stationed.insert(*u), "{u} has two groups");
+        }
+    }
+    assert_eq!(stationed, d.units.iter().map(|u| u.unit_id).collect());
+    let mut by_duty = BTreeMap::new();
+    for c in &d.cadres {
+        let kind = match c.duty {
+            CadreDuty::PrincipalLeader { .. } => "principal",
+            CadreDuty::TeamMember { .. } => "member",
+            CadreDuty::DisciplineGroup { .. } => "group",
+        };
+        *by_duty.entry(kind).or_insert(0) += 1;
+    }
+    assert_eq!(d.cadres.len(), 261);
+    assert_eq!(
+        by_duty,
+        BTreeMap::from([("group", 20), ("member", 189), ("principal", 52)])
+    );
+    let names: BTreeSet<_> = d.cadres.iter().map(|c| &c.name).collect();
+    assert_eq!(names.len(), 261, "personal names are distinct");
+    assert_eq!(d.leaders.len(), 8);
+    let linked: BTreeSet<_> = d.leaders.iter().flat_map(|l| l.units.clone()).collect();
+    assert_eq!(linked.len(), 52, "every unit has a leader in charge");
+
+    // The list: items for the four subject kinds, the four cadences, counts of 1 and 2.
+    let items = &p.list.items;
+    let kinds: BTreeSet<_> = items.iter().map(|i| i.subject_kind).collect();
+    assert_eq!(kinds, SubjectKind::ALL.into_iter().collect());
+    let cadences: BTreeSet<_> = items.iter().map(|i| i.cadence).collect();
+    for c in [
+        Cadence::Monthly,
+        Cadence::Quarterly,
+        Cadence::HalfYearly,
+        Cadence::Yearly,
+    ] {
+        assert!(cadences.contains(&c), "{c:?}");
+    }
+    assert!(items.iter().any(|i| i.required_count == 2));
+    assert_eq!(p.assign.subjects.len(), 52 + 52 + 189 + 20);
+    assert_eq!(p.tasks.len(), 52);
+
+    // About 7,930 entries, January to July, in order, some of them late.
+    let n = p.entries.len();
+    assert!((7_692..=8_168).contains(&n), "{n} entries");
+    assert!(p.entries.windows(2).all(|w| w[0].at <= w[1].at));
+    for e in &p.entries {
+        let day = local_date(e.at);
+        assert!((date(1, 1)..=date(7, 31)).contains(&day), "{}", e.at);
+        assert!(e.at < plan::now());
+        assert!(e.record.performed_on <= day);
+    }
+    let late = p.entries.iter().filter(|e| e.late()).count();
+    assert!((100..n / 10).contains(&late), "{late} late entries");
+}
+
+/// Seeds a fresh store with `plan`, checks that the log holds exactly the planned events
+/// and that a second run recognises it, runs the board projection, and returns the store
+/// and the board's lights in all as of `as_of`.
+async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::LightCounts) {
+    let s = store();
+    let started = std::time::Instant::now();
+    let Prepared::Seeded {
+        events, resumed, ..
+    } = s.prepare(plan).await.unwrap()
+    else {
+        panic!("an empty store is seeded");
+    };
+    eprintln!(
+        "seeded {events} events ({} entries) in {:.1?}",
+        plan.entries.len(),
+        started.elapsed()
+    );
+    assert!(!resumed);
+    let log = s.events().await;
+    assert_eq!(log.len() as u64, events);
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (t, _) in &log {
+        *counts.entry(t.as_str()).or_insert(0) += 1;
+    }
+    let late = plan.entries.iter().filter(|e| e.late()).count();
+    assert_eq!(
+        counts,
+        BTreeMap::from([
+            ("CadreRegistered", 261),
+            ("DisciplineGroupRegistered", 20),
+            ("DutyBackfilled", late),
+            ("DutyRecorded", plan.entries.len() - late),
+            ("KeyTaskSet", 52),
+            ("LeaderInChargeRegistered", 8),
+            ("ResponsibilityListAssigned", 1),
+            ("ResponsibilityListPublished", 1),
+            ("UnitRegistered", 52),
+        ])
+    );
+    assert_eq!(Some(log[0].1), plan.first_event_id());
+
+    // A second run recognises the district and writes nothing.
+    assert_eq!(s.prepare(plan).await.unwrap(), Prepared::Found { events });
+    assert_eq!(s.opened.log.head().await.unwrap(), events);
+
+    projector::catch_up(
+        s.opened.log.clone(),
+        &s.opened.models,
+        Arc::new(board::Board),
+    )
+    .await
+    .unwrap();
+    let total = lights(&s, as_of);
+    eprintln!("board as of {as_of}: {total:?}");
+    (s, total)
+}
+
+/// The board's lights in all (units and groups) as of `as_of`.
+fn lights(s: &Store, as_of: DateTime<Utc>) -> board::LightCounts {
+    let rows = board::district_overview(&s.opened.models.reader().unwrap(), as_of).unwrap();
+    assert_eq!(rows.len(), 52 + 20);
+    let mut total = board::LightCounts::default();
+    for r in &rows {
+        for l in Light::ALL {
+            total.add(l, r.lights.get(l));
+        }
+    }
+    total
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// Seeding the district as it stood on 6 February (debug builds are too slow to seed
+/// seven months in every test run; see the next test) writes the planned events and is
+/// recognised; the board then shows every light: on 31 January, January's monthly work
+/// due that day is done (green) or not yet (yellow) and the rest of the year is pending;
+/// on 6 February, January's missed work is red or, made up late, orange.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeding_writes_the_plan_then_recognises_it_and_the_board_shows_every_light() {
+    let plan = PLAN.clone().until(at("2026-02-06T18:00:00+08:00"));
+    let (s, feb) = seed_and_check(&plan, at("2026-02-06T18:00:00+08:00")).await;
+    let jan = lights(&s, at("2026-01-31T18:00:00+08:00"));
+    eprintln!("board as of 31 January: {jan:?}");
+    assert!(
+        jan.green > 0 && jan.yellow > 0 && jan.pending > 0,
+        "{jan:?}"
+    );
+    assert_eq!(jan.red + jan.orange, 0, "nothing was due before 31 January");
+    assert!(
+        feb.red > 0 && feb.orange > 0 && feb.green > jan.green,
+        "{feb:?}"
+    );
+    s.opened.close().await;
+}
+
+/// The whole demo: about 7,930 entries, and every light on the board at the demo's now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_demo_seeds_and_shows_every_light_at_its_now() {
+    let (s, lights) = seed_and_check(&PLAN, plan::now()).await;
+    for l in Light::ALL {
+        assert!(lights.get(l) > 0, "no {l:?} light: {lights:?}");
+    }
+    // Mostly green among the obligations due by now; most of the year still ahead.
+    assert!(lights.green > 5 * (lights.red + lights.orange + lights.yellow));
+    assert!(lights.pending > lights.green / 2);
+    s.opened.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeding_is_deterministic() {
+    let plan = PLAN.clone().until(at("2026-01-09T18:00:00+08:00"));
+    let (a, b) = (store(), store());
+    a.prepare(&plan).await.unwrap();
+    b.prepare(&plan).await.unwrap();
+    let head = a.opened.log.head().await.unwrap();
+    assert_eq!(head, b.opened.log.head().await.unwrap());
+    assert_eq!(head as usize, plan.steps().len());
+    let (mut ea, mut eb) = (a.events().await, b.events().await);
+    // Steps of one instant run concurrently, so only their order within the instant may
+    // differ: the events are the same.
+    assert_eq!(ea[0], eb[0]);
+    ea.sort();
+    eb.sort();
+    assert_eq!(ea, eb);
+    let planned: BTreeSet<Uuid> = plan.steps().iter().filter_map(|s| s.event_id()).collect();
+    assert_eq!(ea.iter().map(|e| e.1).collect::<BTreeSet<_>>(), planned);
+}
+
+#[tokio::test]
+async fn someone_elses_log_is_refused_and_left_alone() {
+    let s = store();
+    let event = NewEvent::new(
+        EventType::new("UnitRegistered").unwrap(),
+        Payload::from_value(&serde_json::json!({"name": "别人的单位"})).unwrap(),
+        Actor::new("user:someone").unwrap(),
+        plan::now(),
+    );
+    s.opened
+        .log
+        .append(
+            &StreamName::new("unit-x").unwrap(),
+            ExpectedVersion::NoStream,
+            vec![event],
+        )
+        .await
+        .unwrap();
+    let err = s.prepare(&PLAN).await.unwrap_err();
+    assert!(err.to_string().contains("another event log"), "{err}");
+    assert_eq!(s.opened.log.head().await.unwrap(), 1);
+}
