@@ -71,6 +71,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         tracing::warn!(%now, last = %last.at, "the demo's now is before its last entry: the board shows the district as it stood then");
     }
     clock.set(now);
+    // Bring the read models up to date before serving, so the first look at the board
+    // already shows the whole district.
+    for projection in serve::projections() {
+        projector::catch_up(opened.log.clone(), &opened.models, projection).await?;
+    }
     let clock: Arc<dyn Clock> = clock;
     let local_now = now
         .with_timezone(&domain::calendar::shanghai())
