@@ -2,6 +2,8 @@
 //! store in a temporary directory (or `--dir`) and prints a Markdown table.
 
 mod append;
+mod board;
+mod load;
 mod replay;
 mod report;
 
@@ -14,6 +16,22 @@ pub enum BenchCommand {
     Append(AppendArgs),
     /// Replay a log through the catalog projection (events/s).
     Replay(ReplayArgs),
+    /// The board and obligation queries over HTTP, under concurrent clients, on the demo
+    /// district.
+    Board(BoardArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BoardArgs {
+    /// Concurrent keep-alive clients.
+    #[arg(long, default_value_t = 50)]
+    pub clients: usize,
+    /// Requests per scenario.
+    #[arg(long, default_value_t = 20_000)]
+    pub requests: usize,
+    /// Directory for the scratch store (default: a temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +71,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Append(args) => append::run(args).await,
         BenchCommand::Replay(args) => replay::run(args).await,
+        BenchCommand::Board(args) => board::run(args).await,
     }
 }
 

@@ -37,6 +37,33 @@ pub async fn run(
     store_url: &str,
     announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
+    let mut running = start(opened, clock, listen).await?;
+    tracing::info!(address = %running.address, store = %store_url, "dutytrace is serving");
+    announce(running.address);
+    tokio::select! {
+        () = shutdown_signal() => {}
+        // The server only ends by itself on an error; report it.
+        r = running.server_ended() => r?,
+    }
+    running.stop().await
+}
+
+/// A service started in this process: the projectors and the HTTP server.
+#[derive(Debug)]
+pub struct Running {
+    pub address: SocketAddr,
+    state: api::AppState,
+    opened: stores::Opened,
+    stop: tokio::sync::oneshot::Sender<()>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// Starts the projectors and the HTTP server on `listen`, and returns at once.
+pub async fn start(
+    opened: stores::Opened,
+    clock: Arc<dyn Clock>,
+    listen: SocketAddr,
+) -> anyhow::Result<Running> {
     let mut projectors = Vec::new();
     for projection in projections() {
         projectors.push(projector::spawn(
@@ -55,18 +82,45 @@ pub async fn run(
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, store = %store_url, "dutytrace is serving");
-    announce(address);
-    axum_serve(listener, state.clone()).await?;
-    tracing::info!("stopping the projectors");
-    state.shutdown().await;
-    opened.close().await;
-    Ok(())
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(api::serve(listener, state.clone(), async {
+        let _ = stopped.await;
+    }));
+    Ok(Running {
+        address,
+        state,
+        opened,
+        stop,
+        server: Some(server),
+    })
 }
 
-async fn axum_serve(listener: TcpListener, state: api::AppState) -> anyhow::Result<()> {
-    api::serve(listener, state, shutdown_signal()).await?;
-    Ok(())
+impl Running {
+    /// Resolves if the HTTP server ends by itself (an error).
+    async fn server_ended(&mut self) -> anyhow::Result<()> {
+        match self.server.as_mut() {
+            Some(server) => {
+                let r = server.await;
+                self.server = None;
+                r??;
+                Ok(())
+            }
+            None => std::future::pending().await,
+        }
+    }
+
+    /// Stops the HTTP server (finishing requests in flight), then the projectors, then
+    /// closes the store.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        if let Some(server) = self.server.take() {
+            server.await??;
+        }
+        tracing::info!("stopping the projectors");
+        self.state.shutdown().await;
+        self.opened.close().await;
+        Ok(())
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

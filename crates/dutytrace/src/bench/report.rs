@@ -18,7 +18,12 @@ pub(crate) fn histogram() -> Histogram<u64> {
 }
 
 pub(crate) fn header() {
-    println!("| scenario | events | seconds | events/s | p50 latency | p99 latency |");
+    header_of("events");
+}
+
+/// The table's header, counting `what` (events, requests).
+pub(crate) fn header_of(what: &str) {
+    println!("| scenario | {what} | seconds | {what}/s | p50 latency | p99 latency |");
     println!("|---|---:|---:|---:|---:|---:|");
 }
 
