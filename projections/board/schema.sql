@@ -122,8 +122,10 @@ CREATE INDEX IF NOT EXISTS board_obligations_open_by_source
 
 -- Duty entries. backfill = 1 for a late backfill (DutyBackfilled). performed_on and content
 -- are as first recorded; corrections are in board_entry_corrections.
+-- An entry is named within its obligation: entry ids are unique per obligation stream,
+-- and nothing stops a client from reusing one in another obligation.
 CREATE TABLE IF NOT EXISTS board_entries (
-    entry_id       TEXT    PRIMARY KEY,
+    entry_id       TEXT    NOT NULL,
     obligation_key INTEGER NOT NULL,
     obligation_id  TEXT    NOT NULL,
     backfill      INTEGER NOT NULL,
@@ -131,7 +133,8 @@ CREATE TABLE IF NOT EXISTS board_entries (
     withdrawn_at  INTEGER,
     performed_on  TEXT    NOT NULL,
     content       TEXT    NOT NULL,
-    recorded_by   TEXT    NOT NULL
+    recorded_by   TEXT    NOT NULL,
+    PRIMARY KEY (obligation_id, entry_id)
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS board_entries_by_obligation
@@ -140,10 +143,11 @@ CREATE INDEX IF NOT EXISTS board_entries_by_key
     ON board_entries (obligation_key, recorded_at, backfill, withdrawn_at);
 
 CREATE TABLE IF NOT EXISTS board_entry_corrections (
+    obligation_id TEXT   NOT NULL,
     entry_id     TEXT    NOT NULL,
     recorded_at  INTEGER NOT NULL,
     seq          INTEGER NOT NULL,  -- the event's position, to order corrections of one instant
     performed_on TEXT    NOT NULL,
     content      TEXT    NOT NULL,
-    PRIMARY KEY (entry_id, seq)
+    PRIMARY KEY (obligation_id, entry_id, seq)
 ) STRICT, WITHOUT ROWID;

@@ -59,7 +59,7 @@ impl Projection for Board {
     }
 
     fn version(&self) -> u32 {
-        1
+        2
     }
 
     fn schema(&self) -> &'static str {

@@ -87,14 +87,14 @@ pub(crate) const OBLIGATION_KEY: &str =
 pub(crate) const INSERT_ENTRY: &str = "INSERT INTO board_entries \
      (entry_id, obligation_id, backfill, recorded_at, performed_on, content, recorded_by, \
       obligation_key) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (entry_id) DO NOTHING";
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (obligation_id, entry_id) DO NOTHING";
 
 pub(crate) const CORRECT_ENTRY: &str = "INSERT INTO board_entry_corrections \
-     (entry_id, recorded_at, seq, performed_on, content) VALUES (?1, ?2, ?3, ?4, ?5) \
-     ON CONFLICT DO NOTHING";
+     (entry_id, recorded_at, seq, performed_on, content, obligation_id) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 
 pub(crate) const WITHDRAW_ENTRY: &str = "UPDATE board_entries SET withdrawn_at = ?2 \
-     WHERE entry_id = ?1 AND withdrawn_at IS NULL";
+     WHERE entry_id = ?1 AND obligation_id = ?3 AND withdrawn_at IS NULL";
 
 // ---- queries ----
 
@@ -221,8 +221,10 @@ pub(crate) const ENTRY_FACTS: &str = "SELECT recorded_at, backfill, withdrawn_at
 pub(crate) const ENTRIES: &str = "SELECT e.entry_id, e.backfill, e.recorded_at, e.withdrawn_at, \
      coalesce(k.performed_on, e.performed_on), coalesce(k.content, e.content), e.recorded_by, \
      k.recorded_at \
-     FROM board_entries e LEFT JOIN board_entry_corrections k ON k.entry_id = e.entry_id AND k.seq = \
-       (SELECT max(seq) FROM board_entry_corrections WHERE entry_id = e.entry_id AND recorded_at <= ?1) \
+     FROM board_entries e LEFT JOIN board_entry_corrections k \
+       ON k.obligation_id = e.obligation_id AND k.entry_id = e.entry_id AND k.seq = \
+       (SELECT max(seq) FROM board_entry_corrections \
+        WHERE obligation_id = e.obligation_id AND entry_id = e.entry_id AND recorded_at <= ?1) \
      WHERE e.obligation_id = ?2 AND e.recorded_at <= ?1 \
      ORDER BY e.recorded_at, e.entry_id";
 

@@ -38,15 +38,19 @@ pub(crate) fn corrected(tx: &Transaction<'_>, e: &DutyCorrected, at: i64, seq: i
         at,
         seq,
         e.entry.performed_on.to_string(),
-        e.entry.content
+        e.entry.content,
+        e.obligation_id.to_string()
     ])?;
     Ok(())
 }
 
 /// The entry stops counting from `at` on (the first withdrawal stands).
 pub(crate) fn withdrawn(tx: &Transaction<'_>, e: &DutyWithdrawn, at: i64) -> Applied {
-    tx.prepare_cached(sql::WITHDRAW_ENTRY)?
-        .execute(params![e.entry_id.to_string(), at])?;
+    tx.prepare_cached(sql::WITHDRAW_ENTRY)?.execute(params![
+        e.entry_id.to_string(),
+        at,
+        e.obligation_id.to_string()
+    ])?;
     Ok(())
 }
 

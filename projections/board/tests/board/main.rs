@@ -846,3 +846,55 @@ async fn the_overview_agrees_with_the_detailed_views_and_a_rebuild_gives_the_sam
         .collect();
     assert_eq!(replayed, live);
 }
+
+/// Entry ids are unique within an obligation's stream only: the same id in two
+/// obligations is two entries, and withdrawing one leaves the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entry_id_reused_in_another_obligation_is_another_entry() {
+    let mut w = World::new();
+    let d = district(&mut w).await;
+    let shared = EntryId::new();
+    let at = local(2026, 2, 1, 9);
+    let mut ids = Vec::new();
+    for unit in [d.u1, d.u2] {
+        let subject = d.team(unit);
+        let (obligation_id, source, period) = obligation(d.list, &d.team_q, subject, 1);
+        w.emit(
+            at,
+            DutyRecorded {
+                entry_id: shared,
+                obligation_id,
+                source,
+                subject,
+                period,
+                entry: EntryContent {
+                    performed_on: date(2026, 1, 30),
+                    content: "召开专题会议".into(),
+                    attachments: vec![],
+                },
+                recorded_by: d.a,
+            },
+        )
+        .await;
+        ids.push((unit, obligation_id));
+    }
+    w.settle().await;
+    let conn = w.reader();
+    for (unit, id) in &ids {
+        assert_eq!(light(&conn, *unit, *id, local(2026, 2, 2, 9)), Light::Green);
+    }
+    w.emit(
+        local(2026, 2, 3, 9),
+        DutyWithdrawn {
+            entry_id: shared,
+            obligation_id: ids[0].1,
+            reason: "误报".into(),
+            withdrawn_by: d.a,
+        },
+    )
+    .await;
+    w.settle().await;
+    let later = local(2026, 2, 4, 9);
+    assert_eq!(light(&conn, ids[0].0, ids[0].1, later), Light::Pending);
+    assert_eq!(light(&conn, ids[1].0, ids[1].1, later), Light::Green);
+}
