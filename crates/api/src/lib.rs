@@ -2,6 +2,7 @@
 //! `oneshot`; [`serve`] runs it on a listener with graceful shutdown.
 
 mod acting;
+mod cache;
 mod extract;
 mod health;
 mod metrics;

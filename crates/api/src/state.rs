@@ -1,13 +1,15 @@
 //! Shared state of the handlers: cheap to clone, all `Arc`s.
 
+use crate::cache::{AsOfKey, Cache};
 use crate::problem::ApiError;
 use crate::views::Views;
 use app::App;
-use board::{LightCounts, OwnerLights};
-use chrono::NaiveDate;
+use board::{LightCounts, ObligationView, OwnerLights};
+use chrono::{DateTime, Utc};
+use domain::ids::{CadreId, GroupId, UnitId};
 use event_store::EventStore;
 use projector::{ProjectorHandle, ProjectorState};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::RwLock;
 
@@ -21,39 +23,35 @@ pub struct AppState {
     pub app: App,
     pub views: Views,
     projectors: Arc<RwLock<Vec<ProjectorHandle>>>,
-    pub(crate) board_cache: Arc<BoardCache>,
+    pub(crate) caches: Arc<Caches>,
 }
 
-/// The district overview as of "now": valid for one board position and one local date.
-#[derive(Debug, Default)]
-pub(crate) struct BoardCache(Mutex<Option<CachedBoard>>);
+/// What a unit, group or cadre obligations query is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Target {
+    Unit(UnitId),
+    Group(GroupId),
+    Cadre(CadreId),
+}
 
-type CachedBoard = (u64, NaiveDate, LightCounts, Arc<Vec<OwnerLights>>);
+/// The district overview (totals and rows).
+pub(crate) type Overview = (LightCounts, Arc<Vec<OwnerLights>>);
 
-impl BoardCache {
-    pub(crate) fn get(
-        &self,
-        position: u64,
-        date: NaiveDate,
-    ) -> Option<(LightCounts, Arc<Vec<OwnerLights>>)> {
-        let guard = self.0.lock().ok()?;
-        match guard.as_ref() {
-            Some((p, d, totals, units)) if *p == position && *d == date => {
-                Some((*totals, units.clone()))
-            }
-            _ => None,
-        }
-    }
+/// Answers that cannot change (see `cache`).
+#[derive(Debug)]
+pub(crate) struct Caches {
+    /// The `recorded_at` of the event at a board position.
+    pub(crate) recorded_at: Cache<u64, Option<DateTime<Utc>>>,
+    pub(crate) board: Cache<AsOfKey, Overview>,
+    pub(crate) obligations: Cache<(Target, AsOfKey), Arc<Option<Vec<ObligationView>>>>,
+}
 
-    pub(crate) fn put(
-        &self,
-        position: u64,
-        date: NaiveDate,
-        totals: LightCounts,
-        units: Arc<Vec<OwnerLights>>,
-    ) {
-        if let Ok(mut guard) = self.0.lock() {
-            *guard = Some((position, date, totals, units));
+impl Default for Caches {
+    fn default() -> Self {
+        Self {
+            recorded_at: Cache::new(16),
+            board: Cache::new(256),
+            obligations: Cache::new(512),
         }
     }
 }
@@ -66,7 +64,7 @@ impl AppState {
             app,
             views,
             projectors: Arc::new(RwLock::new(projectors)),
-            board_cache: Arc::default(),
+            caches: Arc::default(),
         }
     }
 

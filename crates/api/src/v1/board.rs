@@ -1,9 +1,10 @@
 //! The board (履责红黄绿灯) and obligation queries; every one answers `as_of` an instant
 //! (default now) and can wait for `min_position` to read the caller's own writes.
 
+use crate::cache::AsOfKey;
 use crate::extract::{Ids as Path, Params};
 use crate::problem::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Overview, Target};
 use axum::Json;
 use axum::extract::State;
 use board::{LightCounts, ObligationView, OwnerLights};
@@ -74,33 +75,33 @@ pub async fn board(
     }))
 }
 
-/// The district overview as of `as_of`, from the cache when it can be.
-///
-/// When `as_of` is at or after the `recorded_at` of the last event the board has applied,
-/// every fact the board holds is known at `as_of`, and the answer depends only on the
-/// board's position and the local date of `as_of` (lights change at local midnight). That
-/// is the board everyone opens in the morning, so it is computed once per new event or new
-/// day, not once per request. Any other `as_of` (the past) is computed afresh.
-async fn overview(
-    s: &AppState,
-    as_of: DateTime<Utc>,
-) -> Result<(LightCounts, Arc<Vec<OwnerLights>>), ApiError> {
+/// When the answer for `as_of` holds, given how far the board has got.
+async fn as_of_key(s: &AppState, as_of: DateTime<Utc>) -> Result<AsOfKey, ApiError> {
     let position = s.position(BOARD).await?;
-    let date = domain::calendar::local_date(as_of);
-    if let Some(hit) = s.board_cache.get(position, date) {
+    let latest = match s.caches.recorded_at.get(&position) {
+        Some(t) => t,
+        None if position == 0 => None,
+        None => {
+            let t = s
+                .store
+                .read_all(position, &Filter::all(), 1)
+                .await?
+                .events
+                .first()
+                .map(|e| e.recorded_at);
+            s.caches.recorded_at.put(position, t);
+            t
+        }
+    };
+    Ok(AsOfKey::new(as_of, position, latest))
+}
+
+/// The district overview as of `as_of`, computed once per [`AsOfKey`] (ADR 0005).
+async fn overview(s: &AppState, as_of: DateTime<Utc>) -> Result<Overview, ApiError> {
+    let key = as_of_key(s, as_of).await?;
+    if let Some(hit) = s.caches.board.get(&key) {
         return Ok(hit);
     }
-    let latest = if position == 0 {
-        None
-    } else {
-        s.store
-            .read_all(position, &Filter::all(), 1)
-            .await?
-            .events
-            .first()
-            .map(|e| e.recorded_at)
-    };
-    let cacheable = latest.is_none_or(|t| as_of >= t);
     let units = s
         .views
         .query(move |c| board::district_overview(c, as_of))
@@ -111,11 +112,33 @@ async fn overview(
             totals.add(l, u.lights.get(l));
         }
     }
-    let units = Arc::new(units);
-    if cacheable {
-        s.board_cache.put(position, date, totals, units.clone());
+    let answer = (totals, Arc::new(units));
+    s.caches.board.put(key, answer.clone());
+    Ok(answer)
+}
+
+/// The obligations of a unit, group or cadre as of `as_of`, computed once per
+/// [`AsOfKey`].
+async fn obligations(
+    s: &AppState,
+    target: Target,
+    as_of: DateTime<Utc>,
+) -> Result<Arc<Option<Vec<ObligationView>>>, ApiError> {
+    let key = (target, as_of_key(s, as_of).await?);
+    if let Some(hit) = s.caches.obligations.get(&key) {
+        return Ok(hit);
     }
-    Ok((totals, units))
+    let found = s
+        .views
+        .query(move |c| match target {
+            Target::Unit(id) => board::unit_obligations(c, id, as_of),
+            Target::Group(id) => board::group_obligations(c, id, as_of),
+            Target::Cadre(id) => board::cadre_obligations(c, id, as_of),
+        })
+        .await?;
+    let answer = Arc::new(found);
+    s.caches.obligations.put(key, answer.clone());
+    Ok(answer)
 }
 
 /// Obligations of one unit, group or cadre.
@@ -129,10 +152,16 @@ fn found(
     as_of: DateTime<Utc>,
     what: &str,
     id: impl std::fmt::Display,
-    found: Option<Vec<ObligationView>>,
+    found: &Option<Vec<ObligationView>>,
 ) -> Result<Json<Obligations>, ApiError> {
     found
-        .map(|obligations| Json(Obligations { as_of, obligations }))
+        .as_ref()
+        .map(|obligations| {
+            Json(Obligations {
+                as_of,
+                obligations: obligations.clone(),
+            })
+        })
         .ok_or_else(|| ApiError::not_found(format!("{what} {id} is not known as of {as_of}")))
 }
 
@@ -150,11 +179,8 @@ pub async fn unit_obligations(
     Params(q): Params<Query>,
 ) -> Result<Json<Obligations>, ApiError> {
     let as_of = q.resolve(&s).await?;
-    let r = s
-        .views
-        .query(move |c| board::unit_obligations(c, id, as_of))
-        .await?;
-    found(as_of, "unit", id, r)
+    let r = obligations(&s, Target::Unit(id), as_of).await?;
+    found(as_of, "unit", id, &r)
 }
 
 /// The obligations of a discipline group (and of its cadres), each with its light.
@@ -171,11 +197,8 @@ pub async fn group_obligations(
     Params(q): Params<Query>,
 ) -> Result<Json<Obligations>, ApiError> {
     let as_of = q.resolve(&s).await?;
-    let r = s
-        .views
-        .query(move |c| board::group_obligations(c, id, as_of))
-        .await?;
-    found(as_of, "discipline group", id, r)
+    let r = obligations(&s, Target::Group(id), as_of).await?;
+    found(as_of, "discipline group", id, &r)
 }
 
 /// The personal obligations of a cadre, each with its light.
@@ -192,11 +215,8 @@ pub async fn cadre_obligations(
     Params(q): Params<Query>,
 ) -> Result<Json<Obligations>, ApiError> {
     let as_of = q.resolve(&s).await?;
-    let r = s
-        .views
-        .query(move |c| board::cadre_obligations(c, id, as_of))
-        .await?;
-    found(as_of, "cadre", id, r)
+    let r = obligations(&s, Target::Cadre(id), as_of).await?;
+    found(as_of, "cadre", id, &r)
 }
 
 /// `GET /units`: the units and discipline groups known now, with their lights.

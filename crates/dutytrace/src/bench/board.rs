@@ -29,21 +29,51 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     );
     println!();
     header_of("requests");
-    let scenarios = [
-        ("GET /api/v1/board (now)", "/api/v1/board".to_owned()),
+    let fixed = |p: String| move |_: usize| p.clone();
+    let unit_path = format!("/api/v1/units/{unit}/obligations");
+    let scenarios: Vec<(&str, usize, Box<dyn Fn(usize) -> String + Send + Sync>)> = vec![
         (
-            "GET /api/v1/board?as_of=30 June (computed per request)",
-            "/api/v1/board?as_of=2026-06-30T23:59:59%2B08:00".to_owned(),
+            "GET /api/v1/board (now)",
+            args.requests,
+            Box::new(fixed("/api/v1/board".into())),
+        ),
+        (
+            "GET /api/v1/board?as_of=30 June (a past instant: computed once, then immutable)",
+            args.requests,
+            Box::new(fixed(
+                "/api/v1/board?as_of=2026-06-30T23:59:59%2B08:00".into(),
+            )),
+        ),
+        (
+            "GET /api/v1/board?as_of= a new past instant every request (computed each time)",
+            args.requests / 10,
+            Box::new(|i| {
+                // One second apart from 1 June on: never the same instant twice.
+                let t = chrono::DateTime::parse_from_rfc3339("2026-06-01T00:00:00+08:00")
+                    .expect("a valid instant")
+                    + chrono::TimeDelta::seconds(i as i64);
+                format!("/api/v1/board?as_of={}", t.to_rfc3339().replace('+', "%2B"))
+            }),
         ),
         (
             "GET /api/v1/units/{id}/obligations (now)",
-            format!("/api/v1/units/{unit}/obligations"),
+            args.requests,
+            Box::new(fixed(unit_path)),
         ),
     ];
-    for (name, path) in scenarios {
+    for (name, requests, path) in scenarios {
+        let path: Arc<dyn Fn(usize) -> String + Send + Sync> = Arc::from(path);
         // Warm up: the first request of each fills caches.
-        load::get(address, &path, 1, 10, String::new()).await?;
-        let m = load::get(address, &path, args.clients, args.requests, name.to_owned()).await?;
+        let warm = path.clone();
+        load::get(address, move |i| warm(i + 1_000_000), 1, 10, String::new()).await?;
+        let m = load::get(
+            address,
+            move |i| path(i),
+            args.clients,
+            requests,
+            name.to_owned(),
+        )
+        .await?;
         report::row(&m);
     }
     running.stop().await

@@ -11,28 +11,34 @@ use std::time::Instant;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-/// Runs the load and measures it.
+/// Runs the load and measures it; request `i` asks for `path(i)`.
 pub(crate) async fn get(
     address: SocketAddr,
-    path: &str,
+    path: impl Fn(usize) -> String + Send + Sync + 'static,
     clients: usize,
     requests: usize,
     scenario: String,
 ) -> anyhow::Result<Measured> {
     let counter = Arc::new(AtomicUsize::new(0));
-    let request = Arc::new(format!(
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\r\n"
-    ));
+    let path = Arc::new(path);
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (counter, request) = (counter.clone(), request.clone());
+        let (counter, path) = (counter.clone(), path.clone());
         tasks.push(tokio::spawn(async move {
             let stream = TcpStream::connect(address).await?;
             stream.set_nodelay(true)?;
             let mut stream = BufReader::new(stream);
             let mut latency = histogram();
-            while counter.fetch_add(1, Ordering::Relaxed) < requests {
+            loop {
+                let i = counter.fetch_add(1, Ordering::Relaxed);
+                if i >= requests {
+                    break;
+                }
+                let request = format!(
+                    "GET {} HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\r\n",
+                    path(i)
+                );
                 let t = Instant::now();
                 stream.get_mut().write_all(request.as_bytes()).await?;
                 read_response(&mut stream).await?;
