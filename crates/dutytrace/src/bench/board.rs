@@ -7,6 +7,9 @@ use crate::{serve, stores};
 use event_store::{Clock, ManualClock};
 use std::sync::Arc;
 
+/// Which path request `i` asks for.
+type Paths = Box<dyn Fn(usize) -> String + Send + Sync>;
+
 pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     let dir = scratch(args.dir)?;
     let url = format!("sqlite://{}", dir.path().join("board.db").display());
@@ -31,7 +34,7 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     header_of("requests");
     let fixed = |p: String| move |_: usize| p.clone();
     let unit_path = format!("/api/v1/units/{unit}/obligations");
-    let scenarios: Vec<(&str, usize, Box<dyn Fn(usize) -> String + Send + Sync>)> = vec![
+    let scenarios: Vec<(&str, usize, Paths)> = vec![
         (
             "GET /api/v1/board (now)",
             args.requests,
