@@ -1,0 +1,1 @@
+SELECT username, phc FROM credentials WHERE user_id = ?1

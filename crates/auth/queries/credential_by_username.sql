@@ -1,0 +1,1 @@
+SELECT user_id, phc FROM credentials WHERE username = ?1

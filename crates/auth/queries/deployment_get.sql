@@ -1,0 +1,1 @@
+SELECT deployment_id FROM deployment WHERE singleton = 1

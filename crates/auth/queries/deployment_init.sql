@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO deployment (singleton, deployment_id) VALUES (1, ?1)

@@ -1,0 +1,1 @@
+SELECT consecutive, locked_until FROM login_failures WHERE username = ?1
