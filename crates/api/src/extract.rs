@@ -5,7 +5,6 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// A JSON body; a rejected body is answered with the same error format as everything else,
@@ -66,29 +65,19 @@ where
     }
 }
 
-/// `?as_of=` (RFC 3339), default now.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct AsOf {
-    pub as_of: Option<String>,
-}
-
-impl AsOf {
-    /// The instant asked for, or `now`.
-    pub fn resolve(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
-        match &self.as_of {
-            None => Ok(now),
-            Some(s) => DateTime::parse_from_rfc3339(s)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| {
-                    ApiError::invalid(
-                        "as_of",
-                        format!(
-                            "{s:?} is not an RFC 3339 instant (e.g. 2026-06-30T23:59:59+08:00): {e}"
-                        ),
-                    )
-                }),
-        }
-    }
+/// The instant of an `?as_of=` parameter (RFC 3339), or `now` without one.
+pub fn as_of(param: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
+    let Some(s) = param else {
+        return Ok(now);
+    };
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| {
+            ApiError::invalid(
+                "as_of",
+                format!("{s:?} is not an RFC 3339 instant (e.g. 2026-06-30T23:59:59+08:00): {e}"),
+            )
+        })
 }
 
 /// Path parameters, with problem+json rejections (a malformed id is a 404: no such thing).

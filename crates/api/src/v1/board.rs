@@ -36,10 +36,7 @@ impl Query {
         if let Some(p) = self.min_position {
             s.wait_for(BOARD, p).await?;
         }
-        crate::extract::AsOf {
-            as_of: self.as_of.clone(),
-        }
-        .resolve(s.app.clock().now())
+        crate::extract::as_of(self.as_of.as_deref(), s.app.clock().now())
     }
 }
 

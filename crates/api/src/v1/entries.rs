@@ -17,14 +17,18 @@ use domain::obligation::ObligationRef;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// What names an obligation (source, subject, period), looked up on the board once it has
-/// caught up with everything written so far, so a list just assigned is found. The
-/// application then checks it against the list or task itself.
+/// What names an obligation (source, subject, period), looked up on the board. Only when
+/// the board does not know it yet does this wait for the board to catch up with everything
+/// written so far, so a list just assigned is found. The application then checks the
+/// answer against the list or task itself.
 async fn source(s: &AppState, id: ObligationId) -> Result<ObligationRef, ApiError> {
+    let lookup = || s.views.query(move |c| board::obligation_ref(c, id));
+    if let Some(found) = lookup().await? {
+        return Ok(found);
+    }
     let head = s.store.head().await?;
     s.wait_for(BOARD, head).await?;
-    s.views
-        .query(move |c| board::obligation_ref(c, id))
+    lookup()
         .await?
         .ok_or_else(|| ApiError::not_found(format!("obligation {id} does not exist")))
 }
