@@ -15,6 +15,7 @@ pub const READY_MAX_LAG: u64 = 10_000;
     get,
     path = "/healthz",
     tag = "operations",
+    security(()),
     responses((status = 200, description = "`ok`", body = String, content_type = "text/plain"))
 )]
 pub(crate) async fn healthz() -> &'static str {
@@ -47,6 +48,7 @@ fn readiness_status() -> utoipa::openapi::schema::Object {
     get,
     path = "/readyz",
     tag = "operations",
+    security(()),
     responses(
         (status = 200, description = "Ready.", body = Readiness),
         (status = 503, description = "Not ready: the store does not answer or a read model is behind.", body = Readiness),

@@ -1,6 +1,7 @@
 //! The HTTP API. [`router`] builds the whole application so tests can call it with
 //! `oneshot`; [`serve`] runs it on a listener with graceful shutdown.
 
+mod accounts;
 mod acting;
 mod cache;
 mod extract;
@@ -12,6 +13,8 @@ mod state;
 mod v1;
 mod views;
 
+pub use accounts::{ADMIN, ensure_admin};
+pub use acting::{CSRF_HEADER, DIRECTORY, SESSION_COOKIE};
 pub use openapi::{document, document_json};
 pub use problem::{ApiError, CODES};
 pub use state::AppState;

@@ -11,6 +11,7 @@ use std::fmt::Write;
     get,
     path = "/metrics",
     tag = "operations",
+    security(()),
     responses((status = 200, description = "The Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4; charset=utf-8"))
 )]
 pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {

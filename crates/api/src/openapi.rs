@@ -20,6 +20,7 @@ use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::{Response, ResponseBuilder};
 use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr, Required};
 use utoipa::{OpenApi, ToSchema};
 
@@ -37,7 +38,11 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
                        `application/problem+json` with a stable `code`. Every command \
                        (`POST`, `PUT`) takes an optional `Idempotency-Key`, and answers the \
                        `position` of what it wrote: pass it as `min_position` to a query to \
-                       read your own write.",
+                       read your own write.\n\n\
+                       Sign in with `POST /api/v1/auth/login`, then send \
+                       `Authorization: Bearer <token>`. Each user sees only what their role \
+                       lets them see (DESIGN.md §2); a target outside it is answered 404, \
+                       exactly as one that does not exist.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     paths(
@@ -50,7 +55,10 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     tags(
         (name = "organisation", description = "Units, discipline groups, cadres and leaders in charge."),
         (name = "lists", description = "Responsibility lists (责任清单) and annual key tasks."),
-        (name = "entries", description = "Duty entries (履责记录), made by the acting cadre."),
+        (name = "auth", description = "Sign-in (登录), sign-out, who am I, one's own password."),
+        (name = "users", description = "Logins (账号), administered by the commission."),
+        (name = "entries", description = "Duty entries (履责记录), made by the signed-in cadre."),
+        (name = "history", description = "Cadres' histories (履责档案) and the record of who read them."),
         (name = "board", description = "The board (红黄绿灯) and obligations, as of any instant."),
         (name = "operations", description = "Health, readiness, metrics and this description."),
     )
@@ -83,6 +91,7 @@ pub fn document_json() -> &'static str {
     get,
     path = "/api/openapi.json",
     tag = "operations",
+    security(()),
     responses((status = 200, description = "The OpenAPI 3.1 description of the API.", body = Object))
 )]
 pub(crate) async fn openapi_json() -> impl IntoResponse {
@@ -113,10 +122,21 @@ fn conventions(doc: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
-    doc.components
-        .get_or_insert_with(Default::default)
-        .responses
-        .extend(errors);
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.responses.extend(errors);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "The `token` of `POST /api/v1/auth/login`. The web pages send it as the \
+                     `dutytrace_session` cookie instead, with `X-CSRF-Token` on every change.",
+                ))
+                .build(),
+        ),
+    );
+    doc.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
 }
 
 fn describe(
@@ -126,9 +146,12 @@ fn describe(
     errors: &mut BTreeMap<String, RefOr<Response>>,
 ) {
     let params = op.parameters.get_or_insert_with(Vec::new);
-    let needs_cadre = params
-        .iter()
-        .any(|p| p.parameter_in == ParameterIn::Header && p.name == "X-Dutytrace-Cadre");
+    // Only sign-in takes no token (it says so with an empty security requirement).
+    let public = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let signs_in = matches!(
+        op.operation_id.as_deref(),
+        Some("login" | "change_password")
+    );
     if command {
         params.push(idempotency_key());
         let written = op.responses.responses.get("201").cloned();
@@ -149,10 +172,11 @@ fn describe(
     // Which stable codes an operation of this kind can answer.
     let can_answer = |code: &str| match code {
         "malformed_request" | "invalid_field" | "internal" | "unavailable" => true,
-        "missing_actor" => needs_cadre,
+        "unauthenticated" | "invalid_token" | "forbidden" => !public,
+        "csrf_failed" => command && !public,
+        "invalid_credentials" | "locked_out" => signs_in,
         "not_found" => has_path_params || command,
-        "forbidden"
-        | "already_exists"
+        "already_exists"
         | "conflict"
         | "unsupported_media_type"
         | "idempotency_key_reused"

@@ -17,12 +17,19 @@ pub const CODES: &[(&str, u16, &str)] = &[
         400,
         "The request body or query is malformed",
     ),
+    ("unauthenticated", 401, "Sign in first"),
     (
-        "missing_actor",
+        "invalid_credentials",
         401,
-        "The request does not say who is acting",
+        "Invalid username or password",
     ),
+    ("invalid_token", 401, "Invalid or expired token"),
     ("forbidden", 403, "Not allowed"),
+    (
+        "csrf_failed",
+        403,
+        "A change signed in by cookie needs its X-CSRF-Token",
+    ),
     ("not_found", 404, "Not found"),
     ("method_not_allowed", 405, "Method not allowed"),
     ("already_exists", 409, "Already exists"),
@@ -42,6 +49,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         422,
         "The Idempotency-Key was used for another request",
     ),
+    (
+        "locked_out",
+        429,
+        "Too many failed sign-ins; try again later",
+    ),
     ("internal", 500, "Internal error"),
     (
         "unavailable",
@@ -57,6 +69,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub detail: String,
     pub field: Option<String>,
+    /// Seconds to wait, sent as `Retry-After` (429).
+    pub retry_after: Option<u64>,
 }
 
 /// An RFC 9457 problem detail, as every error is answered (`application/problem+json`).
@@ -103,6 +117,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             field: None,
+            retry_after: None,
         }
     }
 
@@ -112,6 +127,7 @@ impl ApiError {
             code: "invalid_field",
             detail: detail.into(),
             field: Some(field.into()),
+            retry_after: None,
         }
     }
 
@@ -121,6 +137,22 @@ impl ApiError {
 
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new("not_found", detail)
+    }
+
+    /// 500: something that should not fail did; the detail is logged, never answered.
+    pub fn internal(e: impl ToString) -> Self {
+        Self::new("internal", e.to_string())
+    }
+
+    /// 401: no credentials were sent.
+    pub fn unauthenticated(detail: impl Into<String>) -> Self {
+        Self::new("unauthenticated", detail)
+    }
+
+    /// 403: the role may not do this at all (a target outside one's scope is a 404, as if it
+    /// did not exist: ADR 0008).
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new("forbidden", detail)
     }
 
     fn status(&self) -> StatusCode {
@@ -157,10 +189,20 @@ impl IntoResponse for ApiError {
             field: self.field.as_deref(),
         };
         let mut response = (status, Json(body)).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CONTENT_TYPE,
             header::HeaderValue::from_static("application/problem+json"),
         );
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"dutytrace\""),
+            );
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
         response
     }
 }
@@ -176,6 +218,35 @@ impl From<DomainError> for ApiError {
                 Self::new("already_exists", format!("{what} {id} already exists"))
             }
             DomainError::Forbidden(reason) => Self::new("forbidden", reason),
+        }
+    }
+}
+
+impl From<auth::AuthError> for ApiError {
+    fn from(e: auth::AuthError) -> Self {
+        use auth::AuthError as A;
+        match e {
+            A::InvalidCredentials | A::NoCredentials => Self::new(
+                "invalid_credentials",
+                "invalid username or password",
+            ),
+            A::LockedOut { retry_after } => {
+                let seconds = u64::try_from(retry_after.num_milliseconds().max(0))
+                    .unwrap_or_default()
+                    .div_ceil(1000)
+                    .max(1);
+                Self {
+                    retry_after: Some(seconds),
+                    ..Self::new(
+                        "locked_out",
+                        format!("too many failed sign-ins; try again in {seconds} s"),
+                    )
+                }
+            }
+            A::InvalidToken => Self::new("invalid_token", "invalid or expired token: sign in again"),
+            A::WeakPassword(rule) => Self::invalid("password", format!("the password {rule}")),
+            A::UsernameTaken => Self::new("already_exists", "the username is taken"),
+            A::Storage(m) => Self::new("internal", format!("credential store: {m}")),
         }
     }
 }

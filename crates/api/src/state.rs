@@ -6,7 +6,9 @@ use crate::views::Views;
 use app::App;
 use board::{LightCounts, ObligationView, OwnerLights};
 use chrono::{DateTime, Utc};
-use domain::ids::{CadreId, GroupId, UnitId};
+use auth::CredentialStore;
+use directory::Principal;
+use domain::ids::{CadreId, GroupId, UnitId, UserId};
 use event_store::EventStore;
 use projector::{ProjectorHandle, ProjectorState};
 use std::sync::Arc;
@@ -22,6 +24,8 @@ pub struct AppState {
     pub store: Arc<dyn EventStore>,
     pub app: App,
     pub views: Views,
+    /// Passwords and sessions (ADR 0007).
+    pub auth: Arc<CredentialStore>,
     projectors: Arc<RwLock<Vec<ProjectorHandle>>>,
     pub(crate) caches: Arc<Caches>,
 }
@@ -44,6 +48,8 @@ pub(crate) struct Caches {
     pub(crate) recorded_at: Cache<u64, Option<DateTime<Utc>>>,
     pub(crate) board: Cache<AsOfKey, Overview>,
     pub(crate) obligations: Cache<(Target, AsOfKey), Arc<Option<Vec<ObligationView>>>>,
+    /// Who a user is and sees, per directory position.
+    pub(crate) principals: Cache<(UserId, u64), Option<Arc<Principal>>>,
 }
 
 impl Default for Caches {
@@ -52,17 +58,25 @@ impl Default for Caches {
             recorded_at: Cache::new(16),
             board: Cache::new(256),
             obligations: Cache::new(512),
+            principals: Cache::new(1024),
         }
     }
 }
 
 impl AppState {
-    /// State over the application service, the read models and the running projectors.
-    pub fn new(app: App, views: Views, projectors: Vec<ProjectorHandle>) -> Self {
+    /// State over the application service, the read models, the running projectors and the
+    /// credential store.
+    pub fn new(
+        app: App,
+        views: Views,
+        projectors: Vec<ProjectorHandle>,
+        auth: Arc<CredentialStore>,
+    ) -> Self {
         Self {
             store: app.store().clone(),
             app,
             views,
+            auth,
             projectors: Arc::new(RwLock::new(projectors)),
             caches: Arc::default(),
         }

@@ -1,9 +1,12 @@
 //! `/api/v1`: the commands and queries of the duty domain.
 
-mod board;
+mod auth;
+pub(crate) mod board;
 mod entries;
+mod history;
 mod lists;
 mod org;
+mod users;
 mod written;
 
 use crate::state::AppState;
@@ -15,6 +18,16 @@ pub use written::Written;
 /// The `/api/v1` routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::whoami))
+        .route("/auth/password", post(auth::change_password))
+        .route("/users", post(users::register).get(users::list))
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/users/{id}/deactivation", post(users::deactivate))
+        .route("/users/{id}/reactivation", post(users::reactivate))
+        .route("/cadres/{id}/history", get(history::cadre_history))
+        .route("/access-log", get(history::access_log))
         .route("/units", post(org::register_unit).get(board::units))
         .route("/units/{id}/obligations", get(board::unit_obligations))
         .route("/groups", post(org::register_group))
@@ -45,6 +58,17 @@ pub fn routes() -> Router<AppState> {
 /// without it fails the `openapi` test.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(
+    auth::login,
+    auth::logout,
+    auth::whoami,
+    auth::change_password,
+    users::register,
+    users::list,
+    users::reset_password,
+    users::deactivate,
+    users::reactivate,
+    history::cadre_history,
+    history::access_log,
     org::register_unit,
     board::units,
     board::unit_obligations,

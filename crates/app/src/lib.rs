@@ -7,6 +7,7 @@ mod commands;
 mod error;
 mod execute;
 mod idempotency;
+mod users;
 
 pub use commands::Meta;
 pub use error::AppError;

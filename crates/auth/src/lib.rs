@@ -13,15 +13,13 @@ mod lockout;
 mod migrate;
 mod passwords;
 mod queries;
-mod role;
 mod secret;
 mod sessions;
 mod store;
 
 pub use error::{AuthError, PasswordRule};
 pub use lockout::LockoutPolicy;
-pub use passwords::HashCost;
-pub use role::Role;
+pub use passwords::{HashCost, check_password};
 pub use secret::Secret;
-pub use sessions::{Session, SessionPolicy};
+pub use sessions::{Session, SessionPolicy, csrf_token};
 pub use store::{AuthConfig, CredentialStore, auth_path_for};

@@ -43,6 +43,12 @@ impl HashCost {
 }
 
 /// Checks a new password against the rules, before any hashing.
+/// Whether `password` may be `username`'s password (length, not the username), before
+/// anything is stored.
+pub fn check_password(username: &str, password: &Secret) -> Result<(), AuthError> {
+    check_rules(username, password).map_err(AuthError::WeakPassword)
+}
+
 pub(crate) fn check_rules(username: &str, password: &Secret) -> Result<(), PasswordRule> {
     let value = password.expose();
     let chars = value.chars().count();

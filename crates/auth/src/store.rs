@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
 
-/// Where the auth file of an event log lives: `<log>.auth.db`, beside it.
+/// Where the auth file of an event log lives: beside it, `x.db` → `x.auth.db` (as the read
+/// models are `x.views.db`).
 pub fn auth_path_for(log: &Path) -> PathBuf {
-    let mut name = log.as_os_str().to_owned();
+    let mut name = log.with_extension("").into_os_string();
     name.push(".auth.db");
     PathBuf::from(name)
 }

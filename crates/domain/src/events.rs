@@ -3,13 +3,18 @@
 //! objects with snake_case fields.
 //!
 //! Streams: `unit-<id>`, `group-<id>`, `cadre-<id>`, `leader-<id>`, `list-<id>`,
-//! `task-<id>`, and `obligation-<id>` for the entries of one obligation.
+//! `task-<id>`, `obligation-<id>` for the entries of one obligation, `user-<id>` for a login
+//! and `access-<user id>` for the histories that user read.
 
 use crate::calendar::Period;
-use crate::ids::{CadreId, EntryId, GroupId, LeaderId, ListId, ObligationId, TaskId, UnitId};
+use crate::ids::{
+    CadreId, EntryId, GroupId, LeaderId, ListId, ObligationId, TaskId, UnitId, UserId,
+};
 use crate::obligation::{DutyItem, Source};
 use crate::org::{CadreDuty, Subject, UnitKind};
+use crate::user::Account;
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A file attached to a duty entry: stored elsewhere, referenced by its content hash.
@@ -179,6 +184,48 @@ pub struct DutyWithdrawn {
     pub withdrawn_by: CadreId,
 }
 
+/// 开通账号: a login for a cadre, a leader in charge or a member of staff. No secret is
+/// ever part of an event (ADR 0007).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRegistered {
+    pub user_id: UserId,
+    /// Normalised: lower case ASCII.
+    pub username: String,
+    pub display_name: String,
+    pub account: Account,
+}
+
+/// 停用账号
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDeactivated {
+    pub user_id: UserId,
+    pub reason: String,
+}
+
+/// 恢复账号
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserReactivated {
+    pub user_id: UserId,
+}
+
+/// 管理员重置密码: that it happened and by whom (the envelope's actor); never the password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPasswordReset {
+    pub user_id: UserId,
+}
+
+/// 查阅履责档案: someone read another person's history (DESIGN.md §2: every such read is
+/// itself recorded). Stream `access-<reader>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryRead {
+    /// Who read.
+    pub reader: UserId,
+    /// Whose history.
+    pub cadre_id: CadreId,
+    /// The instant the history was asked as of; `None` for "now".
+    pub as_of: Option<DateTime<Utc>>,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -270,6 +317,11 @@ events!(
     DutyBackfilled,
     DutyCorrected,
     DutyWithdrawn,
+    UserRegistered,
+    UserDeactivated,
+    UserReactivated,
+    UserPasswordReset,
+    HistoryRead,
 );
 
 impl Event {
@@ -291,6 +343,11 @@ impl Event {
             Self::DutyBackfilled(e) => stream::obligation(e.obligation_id),
             Self::DutyCorrected(e) => stream::obligation(e.obligation_id),
             Self::DutyWithdrawn(e) => stream::obligation(e.obligation_id),
+            Self::UserRegistered(e) => stream::user(e.user_id),
+            Self::UserDeactivated(e) => stream::user(e.user_id),
+            Self::UserReactivated(e) => stream::user(e.user_id),
+            Self::UserPasswordReset(e) => stream::user(e.user_id),
+            Self::HistoryRead(e) => stream::access(e.reader),
         }
     }
 }
@@ -319,5 +376,11 @@ pub mod stream {
     }
     pub fn obligation(id: ObligationId) -> String {
         format!("obligation-{id}")
+    }
+    pub fn user(id: UserId) -> String {
+        format!("user-{id}")
+    }
+    pub fn access(reader: UserId) -> String {
+        format!("access-{reader}")
     }
 }

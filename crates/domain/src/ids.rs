@@ -89,3 +89,7 @@ id!(
     /// One duty entry (履责记录).
     EntryId
 );
+id!(
+    /// A login (一人一个ID): derived from its username, see `user::user_id_for`.
+    UserId
+);

@@ -9,7 +9,8 @@
 //! - the aggregates, one stream each, with their commands, contexts and states:
 //!   [`unit`], [`group`], [`cadre`], [`leader`], [`list`] (responsibility lists and the
 //!   obligations they derive), [`task`] (annual key tasks) and [`duty`] (the entries of
-//!   one obligation: recorded, backfilled, corrected, withdrawn).
+//!   one obligation: recorded, backfilled, corrected, withdrawn) and [`user`] (logins, the
+//!   accounts they stand for and the roles of "who sees what").
 
 pub mod aggregate;
 pub mod cadre;
@@ -26,4 +27,5 @@ pub mod obligation;
 pub mod org;
 pub mod task;
 pub mod unit;
+pub mod user;
 mod validate;

@@ -131,7 +131,13 @@ impl Projection for Board {
             Event::DutyBackfilled(e) => entries::backfilled(tx, &e, at),
             Event::DutyCorrected(e) => entries::corrected(tx, &e, at, position),
             Event::DutyWithdrawn(e) => entries::withdrawn(tx, &e, at),
-            Event::LeaderInChargeRegistered(_) | Event::LeaderUnitsChanged(_) => Ok(()),
+            Event::LeaderInChargeRegistered(_)
+            | Event::LeaderUnitsChanged(_)
+            | Event::UserRegistered(_)
+            | Event::UserDeactivated(_)
+            | Event::UserReactivated(_)
+            | Event::UserPasswordReset(_)
+            | Event::HistoryRead(_) => Ok(()),
         }
         .map_err(fail)
     }

@@ -72,6 +72,9 @@ pub fn spawn(
 ) -> Result<ProjectorHandle, ProjectionError> {
     let name = projection.name();
     let lease = models.lease(name)?;
+    // The tables exist before this returns, so a query never finds them missing while the
+    // projector starts (the DDL is `IF NOT EXISTS`: a model built earlier is untouched).
+    models.writer()?.execute_batch(projection.schema())?;
     let (status_tx, status) = watch::channel(ProjectorStatus {
         position: 0,
         state: ProjectorState::Starting,

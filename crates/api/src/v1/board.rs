@@ -1,13 +1,15 @@
 //! The board (履责红黄绿灯) and obligation queries; every one answers `as_of` an instant
 //! (default now) and can wait for `min_position` to read the caller's own writes.
 
+use crate::acting::Acting;
 use crate::cache::AsOfKey;
 use crate::extract::{Ids as Path, Params};
 use crate::problem::ApiError;
 use crate::state::{AppState, Overview, Target};
 use axum::Json;
 use axum::extract::State;
-use board::{LightCounts, ObligationView, OwnerLights};
+use board::{LightCounts, ObligationView, Owner, OwnerLights};
+use domain::user::Scope;
 use chrono::{DateTime, Utc};
 use domain::ids::{CadreId, GroupId, UnitId};
 use event_store::Filter;
@@ -61,15 +63,42 @@ pub struct BoardView {
 )]
 pub async fn board(
     State(s): State<AppState>,
+    acting: Acting,
     Params(q): Params<Query>,
 ) -> Result<Json<BoardView>, ApiError> {
+    let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
     let (totals, units) = overview(&s, as_of).await?;
+    if let Scope::Everything = scope {
+        return Ok(Json(BoardView {
+            as_of,
+            totals,
+            units: units.as_ref().clone(),
+        }));
+    }
+    let units = visible_rows(scope, &units);
+    let mut totals = LightCounts::default();
+    for u in &units {
+        for l in domain::light::Light::ALL {
+            totals.add(l, u.lights.get(l));
+        }
+    }
     Ok(Json(BoardView {
         as_of,
         totals,
-        units: units.as_ref().clone(),
+        units,
     }))
+}
+
+/// The board rows of the units and groups in scope.
+fn visible_rows(scope: &Scope, rows: &[OwnerLights]) -> Vec<OwnerLights> {
+    rows.iter()
+        .filter(|r| match r.owner {
+            Owner::Unit { unit_id } => scope.sees_unit(unit_id),
+            Owner::DisciplineGroup { group_id } => scope.sees_group(group_id),
+        })
+        .cloned()
+        .collect()
 }
 
 /// When the answer for `as_of` holds, given how far the board has got.
@@ -145,7 +174,11 @@ pub struct Obligations {
     pub obligations: Vec<ObligationView>,
 }
 
+/// The answer, with only the obligations whose subject is in scope. A target outside the
+/// scope is answered exactly as one that does not exist (ADR 0008).
 fn found(
+    scope: &Scope,
+    in_scope: bool,
     as_of: DateTime<Utc>,
     what: &str,
     id: impl std::fmt::Display,
@@ -153,10 +186,15 @@ fn found(
 ) -> Result<Json<Obligations>, ApiError> {
     found
         .as_ref()
+        .filter(|_| in_scope)
         .map(|obligations| {
             Json(Obligations {
                 as_of,
-                obligations: obligations.clone(),
+                obligations: obligations
+                    .iter()
+                    .filter(|o| scope.sees_subject(&o.subject))
+                    .cloned()
+                    .collect(),
             })
         })
         .ok_or_else(|| ApiError::not_found(format!("{what} {id} is not known as of {as_of}")))
@@ -173,11 +211,18 @@ fn found(
 pub async fn unit_obligations(
     State(s): State<AppState>,
     Path(id): Path<UnitId>,
+    acting: Acting,
     Params(q): Params<Query>,
 ) -> Result<Json<Obligations>, ApiError> {
+    let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
-    let r = obligations(&s, Target::Unit(id), as_of).await?;
-    found(as_of, "unit", id, &r)
+    let in_scope = scope.sees_unit(id);
+    let r = if in_scope {
+        obligations(&s, Target::Unit(id), as_of).await?
+    } else {
+        Arc::new(None)
+    };
+    found(scope, in_scope, as_of, "unit", id, &r)
 }
 
 /// The obligations of a discipline group (and of its cadres), each with its light.
@@ -191,11 +236,18 @@ pub async fn unit_obligations(
 pub async fn group_obligations(
     State(s): State<AppState>,
     Path(id): Path<GroupId>,
+    acting: Acting,
     Params(q): Params<Query>,
 ) -> Result<Json<Obligations>, ApiError> {
+    let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
-    let r = obligations(&s, Target::Group(id), as_of).await?;
-    found(as_of, "discipline group", id, &r)
+    let in_scope = scope.sees_group(id);
+    let r = if in_scope {
+        obligations(&s, Target::Group(id), as_of).await?
+    } else {
+        Arc::new(None)
+    };
+    found(scope, in_scope, as_of, "discipline group", id, &r)
 }
 
 /// The personal obligations of a cadre, each with its light.
@@ -209,11 +261,18 @@ pub async fn group_obligations(
 pub async fn cadre_obligations(
     State(s): State<AppState>,
     Path(id): Path<CadreId>,
+    acting: Acting,
     Params(q): Params<Query>,
 ) -> Result<Json<Obligations>, ApiError> {
+    let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
-    let r = obligations(&s, Target::Cadre(id), as_of).await?;
-    found(as_of, "cadre", id, &r)
+    let in_scope = scope.sees_cadre(id);
+    let r = if in_scope {
+        obligations(&s, Target::Cadre(id), as_of).await?
+    } else {
+        Arc::new(None)
+    };
+    found(scope, in_scope, as_of, "cadre", id, &r)
 }
 
 /// `GET /units`: the units and discipline groups known now, with their lights.
@@ -227,14 +286,13 @@ pub async fn cadre_obligations(
 )]
 pub async fn units(
     State(s): State<AppState>,
+    acting: Acting,
     Params(q): Params<Query>,
 ) -> Result<Json<Vec<OwnerLights>>, ApiError> {
+    let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
-    Ok(Json(
-        s.views
-            .query(move |c| board::district_overview(c, as_of))
-            .await?,
-    ))
+    let (_, rows) = overview(&s, as_of).await?;
+    Ok(Json(visible_rows(scope, &rows)))
 }
 
 /// `GET /cadres`: the cadres known now.
@@ -248,8 +306,18 @@ pub async fn units(
 )]
 pub async fn cadres(
     State(s): State<AppState>,
+    acting: Acting,
     Params(q): Params<Query>,
 ) -> Result<Json<Vec<board::CadreView>>, ApiError> {
+    let scope = acting.reader()?.clone();
     let as_of = q.resolve(&s).await?;
-    Ok(Json(s.views.query(move |c| board::cadres(c, as_of)).await?))
+    let mut all = s.views.query(move |c| board::cadres(c, as_of)).await?;
+    all.retain(|c| scope.sees_cadre(c.cadre_id));
+    // A direct leader outside the scope is not named either.
+    for c in &mut all {
+        if c.direct_leader.is_some_and(|d| !scope.sees_cadre(d)) {
+            c.direct_leader = None;
+        }
+    }
+    Ok(Json(all))
 }

@@ -12,7 +12,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use domain::duty::{CorrectDuty, RecordDuty, WithdrawDuty};
 use domain::events::Attachment;
-use domain::ids::{CadreId, EntryId, ObligationId};
+use domain::ids::{EntryId, ObligationId};
 use domain::obligation::ObligationRef;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -20,17 +20,23 @@ use uuid::Uuid;
 /// What names an obligation (source, subject, period), looked up on the board. Only when
 /// the board does not know it yet does this wait for the board to catch up with everything
 /// written so far, so a list just assigned is found. The application then checks the
-/// answer against the list or task itself.
-async fn source(s: &AppState, id: ObligationId) -> Result<ObligationRef, ApiError> {
+/// answer against the list or task itself. An obligation outside the actor's scope is not
+/// found, exactly as one that does not exist (ADR 0008).
+async fn source(s: &AppState, acting: &Acting, id: ObligationId) -> Result<ObligationRef, ApiError> {
+    let missing = || ApiError::not_found(format!("obligation {id} does not exist"));
     let lookup = || s.views.query(move |c| board::obligation_ref(c, id));
-    if let Some(found) = lookup().await? {
-        return Ok(found);
+    let found = match lookup().await? {
+        Some(found) => found,
+        None => {
+            let head = s.store.head().await?;
+            s.wait_for(BOARD, head).await?;
+            lookup().await?.ok_or_else(missing)?
+        }
+    };
+    if !acting.scope().sees_subject(&found.subject) {
+        return Err(missing());
     }
-    let head = s.store.head().await?;
-    s.wait_for(BOARD, head).await?;
-    lookup()
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("obligation {id} does not exist")))
+    Ok(found)
 }
 
 /// A duty entry to record.
@@ -54,7 +60,7 @@ pub struct NewEntry {
     path = "/api/v1/obligations/{id}/entries",
     operation_id = "record_entry",
     tag = "entries",
-    params(("id" = ObligationId, Path, description = "The obligation."), ("X-Dutytrace-Cadre" = CadreId, Header, description = "The acting cadre (required until sign-in lands).")),
+    params(("id" = ObligationId, Path, description = "The obligation.")),
     request_body = NewEntry,
     responses((status = 201, description = "Recorded; `id` is the entry's, `kind` says `recorded` or `backfilled` (after the deadline).", body = Written))
 )]
@@ -67,7 +73,7 @@ pub async fn record(
     let actor = acting.cadre()?;
     let meta = acting.meta(&format!("POST /obligations/{id}/entries"), &req);
     let entry_id = EntryId(acting.new_id(req.entry_id, "entry"));
-    let source = source(&s, id).await?;
+    let source = source(&s, &acting, id).await?;
     let c = RecordDuty {
         entry_id,
         performed_on: req.performed_on,
@@ -100,7 +106,7 @@ pub struct Correction {
     path = "/api/v1/obligations/{id}/entries/{entry_id}/corrections",
     operation_id = "correct_entry",
     tag = "entries",
-    params(("id" = ObligationId, Path, description = "The obligation."), ("entry_id" = EntryId, Path, description = "The entry."), ("X-Dutytrace-Cadre" = CadreId, Header, description = "The acting cadre (required until sign-in lands).")),
+    params(("id" = ObligationId, Path, description = "The obligation."), ("entry_id" = EntryId, Path, description = "The entry.")),
     request_body = Correction,
     responses((status = 200, description = "Corrected.", body = Written))
 )]
@@ -115,7 +121,7 @@ pub async fn correct(
         &format!("POST /obligations/{id}/entries/{entry_id}/corrections"),
         &req,
     );
-    let source = source(&s, id).await?;
+    let source = source(&s, &acting, id).await?;
     let c = CorrectDuty {
         entry_id,
         performed_on: req.performed_on,
@@ -141,7 +147,7 @@ pub struct Withdrawal {
     path = "/api/v1/obligations/{id}/entries/{entry_id}/withdrawal",
     operation_id = "withdraw_entry",
     tag = "entries",
-    params(("id" = ObligationId, Path, description = "The obligation."), ("entry_id" = EntryId, Path, description = "The entry."), ("X-Dutytrace-Cadre" = CadreId, Header, description = "The acting cadre (required until sign-in lands).")),
+    params(("id" = ObligationId, Path, description = "The obligation."), ("entry_id" = EntryId, Path, description = "The entry.")),
     request_body = Withdrawal,
     responses((status = 200, description = "Withdrawn.", body = Written))
 )]
@@ -156,7 +162,7 @@ pub async fn withdraw(
         &format!("POST /obligations/{id}/entries/{entry_id}/withdrawal"),
         &req,
     );
-    let source = source(&s, id).await?;
+    let source = source(&s, &acting, id).await?;
     let c = WithdrawDuty {
         entry_id,
         reason: req.reason,

@@ -77,6 +77,7 @@ pub async fn publish(
     acting: Acting,
     Body(req): Body<NewList>,
 ) -> Result<Response, ApiError> {
+    acting.commission("publish, revise and assign responsibility lists and key tasks")?;
     let meta = acting.meta("POST /lists", &req);
     let list_id = ListId(acting.new_id(req.list_id, "list"));
     let c = PublishList {
@@ -113,6 +114,7 @@ pub async fn revise(
     Path(list_id): Path<ListId>,
     Body(req): Body<Revision>,
 ) -> Result<Response, ApiError> {
+    acting.commission("publish, revise and assign responsibility lists and key tasks")?;
     let meta = acting.meta(&format!("POST /lists/{list_id}/revisions"), &req);
     // New items of a revision get ids from the request's own fingerprint, so two different
     // revisions never mint the same item id.
@@ -149,6 +151,7 @@ pub async fn assign(
     Path(list_id): Path<ListId>,
     Body(req): Body<Assignment>,
 ) -> Result<Response, ApiError> {
+    acting.commission("publish, revise and assign responsibility lists and key tasks")?;
     let meta = acting.meta(&format!("POST /lists/{list_id}/assignments"), &req);
     let c = AssignList {
         list_id,
@@ -185,6 +188,7 @@ pub async fn set_key_task(
     acting: Acting,
     Body(req): Body<NewKeyTask>,
 ) -> Result<Response, ApiError> {
+    acting.commission("publish, revise and assign responsibility lists and key tasks")?;
     let meta = acting.meta("POST /key-tasks", &req);
     let task_id = TaskId(acting.new_id(req.task_id, "task"));
     let c = SetKeyTask {

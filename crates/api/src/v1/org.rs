@@ -41,6 +41,7 @@ pub async fn register_unit(
     acting: Acting,
     Body(req): Body<NewUnit>,
 ) -> Result<Response, ApiError> {
+    acting.commission("administer the organisation")?;
     let meta = acting.meta("POST /units", &req);
     let unit_id = UnitId(acting.new_id(req.unit_id, "unit"));
     let out = s
@@ -82,6 +83,7 @@ pub async fn register_group(
     acting: Acting,
     Body(req): Body<NewGroup>,
 ) -> Result<Response, ApiError> {
+    acting.commission("administer the organisation")?;
     let meta = acting.meta("POST /groups", &req);
     let group_id = GroupId(acting.new_id(req.group_id, "group"));
     let c = RegisterDisciplineGroup {
@@ -115,6 +117,7 @@ pub async fn change_stationing(
     Path(group_id): Path<GroupId>,
     Body(req): Body<Stationing>,
 ) -> Result<Response, ApiError> {
+    acting.commission("administer the organisation")?;
     let meta = acting.meta(&format!("PUT /groups/{group_id}/stationing"), &req);
     let c = ChangeGroupStationing {
         group_id,
@@ -151,6 +154,7 @@ pub async fn register_cadre(
     acting: Acting,
     Body(req): Body<NewCadre>,
 ) -> Result<Response, ApiError> {
+    acting.commission("administer the organisation")?;
     let meta = acting.meta("POST /cadres", &req);
     let cadre_id = CadreId(acting.new_id(req.cadre_id, "cadre"));
     let c = RegisterCadre {
@@ -189,6 +193,7 @@ pub async fn transfer_cadre(
     Path(cadre_id): Path<CadreId>,
     Body(req): Body<Transfer>,
 ) -> Result<Response, ApiError> {
+    acting.commission("administer the organisation")?;
     let meta = acting.meta(&format!("POST /cadres/{cadre_id}/transfer"), &req);
     let c = TransferCadre {
         cadre_id,
@@ -224,6 +229,7 @@ pub async fn register_leader(
     acting: Acting,
     Body(req): Body<NewLeader>,
 ) -> Result<Response, ApiError> {
+    acting.commission("administer the organisation")?;
     let meta = acting.meta("POST /leaders", &req);
     let leader_id = LeaderId(acting.new_id(req.leader_id, "leader"));
     let c = RegisterLeaderInCharge {
@@ -257,6 +263,7 @@ pub async fn change_leader_units(
     Path(leader_id): Path<LeaderId>,
     Body(req): Body<LeaderUnits>,
 ) -> Result<Response, ApiError> {
+    acting.commission("administer the organisation")?;
     let meta = acting.meta(&format!("PUT /leaders/{leader_id}/units"), &req);
     let c = ChangeLeaderUnits {
         leader_id,

@@ -35,7 +35,7 @@ fn description() -> Value {
 
 #[tokio::test]
 async fn the_served_description_is_the_one_kept_in_schemas() {
-    let t = spawn_app("2026-01-05T09:00:00+08:00");
+    let t = spawn_app("2026-01-05T09:00:00+08:00").await;
     let served = served(&t).await.text;
     let path = kept_path();
     if std::env::var(BLESS).is_ok_and(|v| v == "1") {
@@ -65,7 +65,7 @@ async fn the_served_description_is_the_one_kept_in_schemas() {
 
 #[tokio::test]
 async fn it_is_openapi_3_1_and_its_schemas_are_json_schemas() {
-    let t = spawn_app("2026-01-05T09:00:00+08:00");
+    let t = spawn_app("2026-01-05T09:00:00+08:00").await;
     let doc: Value = serde_json::from_str(&served(&t).await.text).unwrap();
     let version = doc["openapi"].as_str().unwrap();
     assert!(version.starts_with("3.1."), "{version}");
@@ -140,6 +140,11 @@ fn every_route_is_described_and_every_description_is_routed() {
     assert!(v1_routes.len() >= 20, "{v1_routes:?}");
     routed.extend(v1_routes);
     let doc = description();
+    assert_eq!(doc["security"], json!([{"bearer": []}]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
     let described = documented(&doc);
     let undocumented: Vec<_> = routed.difference(&described).collect();
     let unrouted: Vec<_> = described.difference(&routed).collect();
@@ -180,20 +185,19 @@ fn every_route_is_described_and_every_description_is_routed() {
             api && command,
             "{method} {path}: Idempotency-Key on every command"
         );
-        let is_entry = path.starts_with("/api/v1/obligations/");
+        // Every route of /api/v1 needs the bearer token (the document's default) but
+        // sign-in; the operational routes need none.
+        let public = op["security"] == json!([{}]);
         assert_eq!(
-            headers.contains("X-Dutytrace-Cadre"),
-            is_entry,
-            "{method} {path}"
+            public,
+            !api || path == "/api/v1/auth/login",
+            "{method} {path}: security {}",
+            op["security"]
         );
-        if is_entry {
-            let cadre = params
-                .iter()
-                .find(|p| p["name"] == "X-Dutytrace-Cadre")
-                .unwrap();
-            assert_eq!(cadre["required"], true);
-        }
-        if api && !command {
+        let board_query = ["/api/v1/board", "/api/v1/units", "/api/v1/cadres"]
+            .contains(&path.as_str())
+            || path.ends_with("/obligations");
+        if api && !command && board_query {
             assert_eq!(
                 named("query"),
                 ["as_of", "min_position"].map(String::from).into()
@@ -203,6 +207,10 @@ fn every_route_is_described_and_every_description_is_routed() {
             // Success answers are JSON; errors problem+json.
             for (status, response) in op["responses"].as_object().unwrap() {
                 let response = resolve(&doc, response);
+                if status == "204" {
+                    assert!(response.get("content").is_none(), "{method} {path} 204");
+                    continue;
+                }
                 let types: Vec<_> = response["content"].as_object().unwrap().keys().collect();
                 let expected = if status.starts_with('2') {
                     "application/json"
@@ -315,7 +323,7 @@ async fn call(
 
 #[tokio::test]
 async fn the_bodies_the_api_takes_and_answers_match_the_description() {
-    let t = spawn_app("2026-06-20T09:00:00+08:00");
+    let t = spawn_app("2026-06-20T09:00:00+08:00").await;
     let doc: Value = serde_json::from_str(&served(&t).await.text).unwrap();
     let d = &doc;
 
@@ -356,6 +364,7 @@ async fn the_bodies_the_api_takes_and_answers_match_the_description() {
     .await;
     assert_eq!(cadre.status, StatusCode::CREATED, "{}", cadre.text);
     let cadre_id = cadre.json["id"].as_str().unwrap().to_owned();
+    let cadre_auth = t.cadre_login(&cadre_id).await;
 
     // Publishing a list: the request body of the example, every deadline kind.
     let list = json!({
@@ -435,7 +444,7 @@ async fn the_bodies_the_api_takes_and_answers_match_the_description() {
         &format!("/api/v1/obligations/{h1}/entries"),
         Some(entry.clone()),
         &[
-            ("x-dutytrace-cadre", &cadre_id),
+            ("authorization", &cadre_auth),
             ("idempotency-key", "entry-1"),
         ],
     )
@@ -451,7 +460,7 @@ async fn the_bodies_the_api_takes_and_answers_match_the_description() {
         &format!("/api/v1/obligations/{h1}/entries"),
         Some(entry.clone()),
         &[
-            ("x-dutytrace-cadre", &cadre_id),
+            ("authorization", &cadre_auth),
             ("idempotency-key", "entry-1"),
         ],
     )
@@ -467,7 +476,7 @@ async fn the_bodies_the_api_takes_and_answers_match_the_description() {
         Some(
             json!({"performed_on": "2026-06-18", "content": "召开专题会议", "reason": "日期写错"}),
         ),
-        &[("x-dutytrace-cadre", &cadre_id)],
+        &[("authorization", &cadre_auth)],
     )
     .await;
     assert_eq!(corrected.status, StatusCode::OK, "{}", corrected.text);
@@ -553,7 +562,7 @@ async fn the_bodies_the_api_takes_and_answers_match_the_description() {
             "/api/v1/obligations/{id}/entries",
             &format!("/api/v1/obligations/{h1}/entries"),
             Some(json!({"performed_on": "2026-07-01", "content": "x"})),
-            &[("x-dutytrace-cadre", &cadre_id)],
+            &[("authorization", &cadre_auth)],
         )
         .await,
         call(
@@ -564,7 +573,7 @@ async fn the_bodies_the_api_takes_and_answers_match_the_description() {
             &format!("/api/v1/obligations/{h1}/entries"),
             Some(json!({"performed_on": "2026-06-01", "content": "另一次"})),
             &[
-                ("x-dutytrace-cadre", &cadre_id),
+                ("authorization", &cadre_auth),
                 ("idempotency-key", "entry-1"),
             ],
         )
@@ -589,7 +598,7 @@ async fn the_bodies_the_api_takes_and_answers_match_the_description() {
         [
             "invalid_field",
             "not_found",
-            "missing_actor",
+            "forbidden",
             "invalid_field",
             "idempotency_key_reused",
             "unsupported_media_type"

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 
 #[tokio::test]
 async fn metrics_and_readiness_follow_the_log_and_the_projectors() {
-    let t = spawn_app("2026-01-05T09:00:00+08:00");
+    let t = spawn_app("2026-01-05T09:00:00+08:00").await;
     let r = t
         .post(
             "/api/v1/units",
@@ -51,19 +51,20 @@ async fn metrics_and_readiness_follow_the_log_and_the_projectors() {
 
 #[tokio::test]
 async fn readiness_fails_when_a_projector_has_failed() {
-    let t = spawn_app("2026-01-05T09:00:00+08:00");
-    t.state.wait_for("catalog", 0).await.unwrap();
+    let t = spawn_app("2026-01-05T09:00:00+08:00").await;
+    let head = t.store.head().await.unwrap();
+    t.state.wait_for("catalog", head).await.unwrap();
     // Closing the log ends the projectors' live subscriptions: they fail, and readiness
     // says so.
     t.sqlite.close().await;
-    assert!(t.state.wait_for("catalog", 1).await.is_err());
+    assert!(t.state.wait_for("catalog", head + 1).await.is_err());
     let r = t.get("/readyz").await;
     assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
     assert_eq!(r.json["projectors"][0]["state"], "failed", "{}", r.text);
     let m = t.get("/metrics").await;
     assert!(
         m.text
-            .contains("dutytrace_projector_position{projection=\"catalog\"} 0\n"),
+            .contains(&format!("dutytrace_projector_position{{projection=\"catalog\"}} {head}\n")),
         "{}",
         m.text
     );

@@ -1,7 +1,9 @@
 //! A test application: its own store in a temporary directory, a manual clock, the
-//! catalog and board projectors running, and a router to call.
+//! catalog, board and directory projectors running, a credential store with a cheap hash,
+//! the administrator signed in, and a router to call.
 
 use api::{AppState, Views, router};
+use auth::{AuthConfig, CredentialStore, HashCost, Secret, SessionPolicy};
 use app::App;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -13,12 +15,19 @@ use std::sync::Arc;
 use store_sqlite::{SqliteOptions, SqliteStore};
 use tower::ServiceExt;
 
+/// The administrator's password in tests.
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+/// The password of every login the tests open.
+pub const PASSWORD: &str = "a-test-password";
+
 pub struct TestApp {
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
     pub sqlite: SqliteStore,
     pub store: Arc<dyn EventStore>,
     pub state: AppState,
     pub clock: Arc<ManualClock>,
+    /// `Bearer <admin's token>`, sent when a request names no Authorization itself.
+    pub admin: String,
 }
 
 pub fn at(s: &str) -> DateTime<Utc> {
@@ -26,7 +35,7 @@ pub fn at(s: &str) -> DateTime<Utc> {
 }
 
 /// A fresh application whose clock reads `now`.
-pub fn spawn_app(now: &str) -> TestApp {
+pub async fn spawn_app(now: &str) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(at(now)));
     let options = SqliteOptions {
@@ -40,23 +49,43 @@ pub fn spawn_app(now: &str) -> TestApp {
     for p in [
         Arc::new(catalog::Catalog) as Arc<dyn projector::Projection>,
         Arc::new(board::Board),
+        Arc::new(directory::Directory),
     ] {
         projectors.push(
             projector::spawn(store.clone(), &models, p, ProjectorOptions::default()).unwrap(),
         );
     }
+    // Tests move the clock by months: sessions here last for years (expiry has its own
+    // tests, with the real lifetimes).
+    let config = AuthConfig {
+        hash_cost: HashCost::insecure_fast_for_tests(),
+        sessions: SessionPolicy {
+            absolute: chrono::TimeDelta::days(3650),
+            idle: chrono::TimeDelta::days(3650),
+        },
+        ..AuthConfig::default()
+    };
+    let credentials =
+        Arc::new(CredentialStore::open_with(dir.path().join("log.auth.db"), config).unwrap());
     let state = AppState::new(
         App::new(store.clone(), clock.clone()),
         Views::new(models),
         projectors,
+        credentials,
     );
-    TestApp {
-        _dir: dir,
+    api::ensure_admin(&state, &Secret::new(ADMIN_PASSWORD))
+        .await
+        .unwrap();
+    let mut t = TestApp {
+        dir,
         sqlite,
         store,
         state,
         clock,
-    }
+        admin: String::new(),
+    };
+    t.admin = t.sign_in(api::ADMIN, ADMIN_PASSWORD).await;
+    t
 }
 
 /// A response: status, content type and body (JSON when it parses, else a string).
@@ -79,6 +108,12 @@ impl TestApp {
         let mut req = Request::builder().method(method).uri(path);
         for (k, v) in headers {
             req = req.header(*k, *v);
+        }
+        let names_auth = headers.iter().any(|(k, _)| {
+            k.eq_ignore_ascii_case("authorization") || k.eq_ignore_ascii_case("cookie")
+        });
+        if !names_auth {
+            req = req.header("authorization", self.admin.as_str());
         }
         let req = match body {
             Some(b) => req
@@ -113,5 +148,52 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, body: Value) -> Answer {
         self.call("POST", path, Some(body), &[]).await
+    }
+
+    /// Signs in; answers `Bearer <token>`.
+    pub async fn sign_in(&self, username: &str, password: &str) -> String {
+        let r = self
+            .call(
+                "POST",
+                "/api/v1/auth/login",
+                Some(serde_json::json!({"username": username, "password": password})),
+                &[("authorization", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "signing in as {username}: {}", r.text);
+        format!("Bearer {}", r.json["token"].as_str().unwrap())
+    }
+
+    /// Opens a login (as the administrator) and signs in with it; answers `Bearer <token>`.
+    pub async fn open_login(&self, username: &str, account: Value) -> String {
+        let r = self
+            .post(
+                "/api/v1/users",
+                serde_json::json!({"username": username, "display_name": username,
+                                   "account": account, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "opening {username}: {}", r.text);
+        self.sign_in(username, PASSWORD).await
+    }
+
+    /// The cadre's login (username `c-<the id's last 12 digits>`, its random part; opened
+    /// the first time), signed in; answers `Bearer <token>`.
+    pub async fn cadre_login(&self, cadre: &str) -> String {
+        let username = format!("c-{}", &cadre[cadre.len() - 12..]);
+        let r = self
+            .post(
+                "/api/v1/users",
+                serde_json::json!({"username": username, "display_name": username,
+                                   "account": {"kind": "cadre", "cadre_id": cadre},
+                                   "password": PASSWORD}),
+            )
+            .await;
+        assert!(
+            r.status == StatusCode::CREATED || r.json["code"] == "already_exists",
+            "opening {username}: {}",
+            r.text
+        );
+        self.sign_in(&username, PASSWORD).await
     }
 }

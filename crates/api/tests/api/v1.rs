@@ -72,8 +72,8 @@ async fn record(
     body: Value,
     key: Option<&str>,
 ) -> crate::support::Answer {
-    let cadre = cadre.to_string();
-    let mut headers = vec![("x-dutytrace-cadre", cadre.as_str())];
+    let token = t.cadre_login(&cadre.to_string()).await;
+    let mut headers = vec![("authorization", token.as_str())];
     if let Some(k) = key {
         headers.push(("idempotency-key", k));
     }
@@ -98,7 +98,7 @@ fn light_of(obligations: &Value, id: ObligationId) -> String {
 
 #[tokio::test]
 async fn the_story_on_time_then_yellow_red_and_orange_and_the_past_stays_put() {
-    let t = spawn_app("2026-01-05T09:00:00+08:00");
+    let t = spawn_app("2026-01-05T09:00:00+08:00").await;
     let (unit, cadre, h1, h2) = district(&t).await;
 
     t.clock.set(at("2026-06-30T23:59:59+08:00"));
@@ -171,15 +171,32 @@ fn urlencode(s: &str) -> String {
 
 #[tokio::test]
 async fn bad_input_is_a_problem_that_names_the_field_and_stores_nothing() {
-    let t = spawn_app("2026-03-01T09:00:00+08:00");
-    let (_unit, cadre, h1, _h2) = district(&t).await;
+    let t = spawn_app("2026-03-01T09:00:00+08:00").await;
+    let (unit, cadre, h1, _h2) = district(&t).await;
+    let t = &t;
+    let other = |name: &str, duty: &str| {
+        let body = json!({"name": name, "post": "党组成员",
+                          "duty": {"kind": duty, "unit_id": unit}});
+        async move {
+            let r = t.post("/api/v1/cadres", body).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+            r.json["id"].as_str().unwrap().parse::<CadreId>().unwrap()
+        }
+    };
+    let member = other("李四", "team_member").await;
+    let principal = other("王五", "principal_leader").await;
+    for c in [cadre, member, principal] {
+        t.cadre_login(&c.to_string()).await;
+    }
     let head = t.store.head().await.unwrap();
 
     let cases: Vec<(crate::support::Answer, StatusCode, &str, Option<&str>)> = vec![
         // A performed-on date in the future.
         (record(&t, cadre, h1, entry("2026-03-02"), None).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", Some("performed_on")),
-        // Another cadre's obligation.
-        (record(&t, CadreId::new(), h1, entry("2026-02-01"), None).await, StatusCode::FORBIDDEN, "forbidden", None),
+        // Another team member's obligation: outside a team member's scope, so not found.
+        (record(&t, member, h1, entry("2026-02-01"), None).await, StatusCode::NOT_FOUND, "not_found", None),
+        // The principal leader sees it, but only its cadre records it.
+        (record(&t, principal, h1, entry("2026-02-01"), None).await, StatusCode::FORBIDDEN, "forbidden", None),
         // An obligation that does not exist.
         (record(&t, cadre, ObligationId::new(), entry("2026-02-01"), None).await, StatusCode::NOT_FOUND, "not_found", None),
         // A unit of an unknown kind, and a field nobody knows.
@@ -204,25 +221,34 @@ async fn bad_input_is_a_problem_that_names_the_field_and_stores_nothing() {
             assert_eq!(answer.json["field"], f, "case {i}: {}", answer.text);
         }
     }
-    // Entries without a cadre are refused too.
-    let r = t
-        .call(
-            "POST",
-            &format!("/api/v1/obligations/{h1}/entries"),
-            Some(entry("2026-02-01")),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        (r.status, r.json["code"].as_str()),
-        (StatusCode::UNAUTHORIZED, Some("missing_actor"))
-    );
+    // Entries by a user who is not a cadre (the administrator), by nobody, and with a
+    // forged token are refused too.
+    let path = format!("/api/v1/obligations/{h1}/entries");
+    for (headers, status, code) in [
+        (vec![], StatusCode::FORBIDDEN, "forbidden"),
+        (vec![("authorization", "")], StatusCode::UNAUTHORIZED, "unauthenticated"),
+        (
+            vec![("authorization", "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")],
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+        ),
+    ] {
+        let r = t
+            .call("POST", &path, Some(entry("2026-02-01")), &headers)
+            .await;
+        assert_eq!(
+            (r.status, r.json["code"].as_str()),
+            (status, Some(code)),
+            "{headers:?}: {}",
+            r.text
+        );
+    }
     assert_eq!(t.store.head().await.unwrap(), head, "nothing was stored");
 }
 
 #[tokio::test]
 async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_writes_nothing() {
-    let t = spawn_app("2026-03-01T09:00:00+08:00");
+    let t = spawn_app("2026-03-01T09:00:00+08:00").await;
     let (_unit, cadre, h1, _) = district(&t).await;
     let first = record(&t, cadre, h1, entry("2026-02-01"), Some("retry-1")).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text);
@@ -267,7 +293,7 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_writ
 
 #[tokio::test]
 async fn the_board_of_now_follows_new_events_and_new_days() {
-    let t = spawn_app("2026-06-29T09:00:00+08:00");
+    let t = spawn_app("2026-06-29T09:00:00+08:00").await;
     let (unit, cadre, h1, _) = district(&t).await;
     let row = |b: &Value| {
         b["units"]

@@ -35,6 +35,35 @@ impl CredentialStore {
         }
     }
 
+    /// Gives many users one password with one hash (one salt): for demo logins only, where
+    /// hashing each would take seconds and the password is printed anyway. All or nothing.
+    pub fn set_same_password(
+        &self,
+        users: &[(Uuid, String)],
+        password: &Secret,
+    ) -> Result<(), AuthError> {
+        for (_, username) in users {
+            check_rules(username, password).map_err(AuthError::WeakPassword)?;
+        }
+        let phc = self.hasher.hash(password)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for (user_id, username) in users {
+            let r = tx.execute(
+                queries::CREDENTIAL_UPSERT,
+                params![user_id.to_string(), username, phc],
+            );
+            if let Err(rusqlite::Error::SqliteFailure(e, _)) = &r
+                && e.code == ErrorCode::ConstraintViolation
+            {
+                return Err(AuthError::UsernameTaken);
+            }
+            r?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Checks a login and returns the user's id.
     ///
     /// An unknown username and a wrong password give the same

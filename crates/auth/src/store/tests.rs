@@ -61,7 +61,11 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 fn the_auth_file_lives_beside_the_log() {
     assert_eq!(
         auth_path_for(Path::new("/var/lib/dutytrace.db")),
-        Path::new("/var/lib/dutytrace.db.auth.db")
+        Path::new("/var/lib/dutytrace.auth.db")
+    );
+    assert_eq!(
+        auth_path_for(Path::new("/var/lib/log")),
+        Path::new("/var/lib/log.auth.db")
     );
 }
 
