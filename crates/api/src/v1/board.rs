@@ -181,7 +181,6 @@ fn found(
     in_scope: bool,
     as_of: DateTime<Utc>,
     what: &str,
-    id: impl std::fmt::Display,
     found: &Option<Vec<ObligationView>>,
 ) -> Result<Json<Obligations>, ApiError> {
     found
@@ -197,7 +196,8 @@ fn found(
                     .collect(),
             })
         })
-        .ok_or_else(|| ApiError::not_found(format!("{what} {id} is not known as of {as_of}")))
+        // Not the id: the answer for a target outside the scope repeats nothing of it.
+        .ok_or_else(|| ApiError::not_found(format!("no such {what} as of {as_of}")))
 }
 
 /// The obligations of a unit: its leadership team's and its cadres', each with its light.
@@ -222,7 +222,7 @@ pub async fn unit_obligations(
     } else {
         Arc::new(None)
     };
-    found(scope, in_scope, as_of, "unit", id, &r)
+    found(scope, in_scope, as_of, "unit", &r)
 }
 
 /// The obligations of a discipline group (and of its cadres), each with its light.
@@ -247,7 +247,7 @@ pub async fn group_obligations(
     } else {
         Arc::new(None)
     };
-    found(scope, in_scope, as_of, "discipline group", id, &r)
+    found(scope, in_scope, as_of, "discipline group", &r)
 }
 
 /// The personal obligations of a cadre, each with its light.
@@ -272,7 +272,7 @@ pub async fn cadre_obligations(
     } else {
         Arc::new(None)
     };
-    found(scope, in_scope, as_of, "cadre", id, &r)
+    found(scope, in_scope, as_of, "cadre", &r)
 }
 
 /// `GET /units`: the units and discipline groups known now, with their lights.

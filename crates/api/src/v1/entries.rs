@@ -23,7 +23,8 @@ use uuid::Uuid;
 /// answer against the list or task itself. An obligation outside the actor's scope is not
 /// found, exactly as one that does not exist (ADR 0008).
 async fn source(s: &AppState, acting: &Acting, id: ObligationId) -> Result<ObligationRef, ApiError> {
-    let missing = || ApiError::not_found(format!("obligation {id} does not exist"));
+    // Not the id: the answer for a target outside the scope repeats nothing of it.
+    let missing = || ApiError::not_found("no such obligation");
     let lookup = || s.views.query(move |c| board::obligation_ref(c, id));
     let found = match lookup().await? {
         Some(found) => found,

@@ -72,7 +72,7 @@ pub async fn cadre_history(
     let scope = acting.reader()?;
     let now = s.app.clock().now();
     let as_of = crate::extract::as_of(q.as_of.as_deref(), now)?;
-    let missing = || ApiError::not_found(format!("cadre {id} does not exist"));
+    let missing = || ApiError::not_found("no such cadre");
     if !scope.sees_cadre(id) {
         return Err(missing());
     }

@@ -2,7 +2,9 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
+mod access;
 mod openapi;
 mod ops;
+mod secrets;
 mod support;
 mod v1;
