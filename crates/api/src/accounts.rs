@@ -35,7 +35,8 @@ pub async fn ensure_admin(state: &AppState, password: &Secret) -> Result<UserId,
         };
         match state.app.register_user(c, None, &meta).await {
             // Another process registered it first: just as good.
-            Ok(_) | Err(app::AppError::Domain(domain::error::DomainError::AlreadyExists { .. })) => {}
+            Ok(_)
+            | Err(app::AppError::Domain(domain::error::DomainError::AlreadyExists { .. })) => {}
             Err(e) => return Err(e.into()),
         }
     }

@@ -182,7 +182,9 @@ impl Acting {
         if self.role() == Role::Commission {
             Ok(())
         } else {
-            Err(ApiError::forbidden(format!("only the commission may {what}")))
+            Err(ApiError::forbidden(format!(
+                "only the commission may {what}"
+            )))
         }
     }
 
@@ -191,7 +193,9 @@ impl Acting {
         if self.role().reads_records() {
             Ok(self.scope())
         } else {
-            Err(ApiError::forbidden("regulators export; they do not read records here"))
+            Err(ApiError::forbidden(
+                "regulators export; they do not read records here",
+            ))
         }
     }
 

@@ -136,7 +136,10 @@ fn conventions(doc: &mut utoipa::openapi::OpenApi) {
                 .build(),
         ),
     );
-    doc.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+    doc.security = Some(vec![SecurityRequirement::new(
+        "bearer",
+        Vec::<String>::new(),
+    )]);
 }
 
 fn describe(

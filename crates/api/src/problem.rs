@@ -18,11 +18,7 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "The request body or query is malformed",
     ),
     ("unauthenticated", 401, "Sign in first"),
-    (
-        "invalid_credentials",
-        401,
-        "Invalid username or password",
-    ),
+    ("invalid_credentials", 401, "Invalid username or password"),
     ("invalid_token", 401, "Invalid or expired token"),
     ("forbidden", 403, "Not allowed"),
     (
@@ -226,10 +222,9 @@ impl From<auth::AuthError> for ApiError {
     fn from(e: auth::AuthError) -> Self {
         use auth::AuthError as A;
         match e {
-            A::InvalidCredentials | A::NoCredentials => Self::new(
-                "invalid_credentials",
-                "invalid username or password",
-            ),
+            A::InvalidCredentials | A::NoCredentials => {
+                Self::new("invalid_credentials", "invalid username or password")
+            }
             A::LockedOut { retry_after } => {
                 let seconds = u64::try_from(retry_after.num_milliseconds().max(0))
                     .unwrap_or_default()
@@ -243,7 +238,9 @@ impl From<auth::AuthError> for ApiError {
                     )
                 }
             }
-            A::InvalidToken => Self::new("invalid_token", "invalid or expired token: sign in again"),
+            A::InvalidToken => {
+                Self::new("invalid_token", "invalid or expired token: sign in again")
+            }
             A::WeakPassword(rule) => Self::invalid("password", format!("the password {rule}")),
             A::UsernameTaken => Self::new("already_exists", "the username is taken"),
             A::Storage(m) => Self::new("internal", format!("credential store: {m}")),

@@ -2,6 +2,7 @@
 
 use crate::config::{self, DEFAULT_LISTEN, DEFAULT_STORE};
 use crate::{bench, demo, serve, stores};
+use auth::Secret;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -22,7 +23,7 @@ pub enum Command {
     /// Serve the API and run the projectors.
     Serve(ServeArgs),
     /// A fresh district shaped like the source report (52 units, 261 cadres, about 7,930
-    /// duty entries from January to July 2026), then serve it.
+    /// duty entries from January to July 2026, a login for everyone), then serve it.
     Demo(demo::DemoArgs),
     /// Rebuild every read model from the event log, from zero.
     Rebuild(StoreArgs),
@@ -49,6 +50,23 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "DUTYTRACE_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+/// The administrator's password.
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// The password of `admin`, the commission administrator (at least 10 characters): the
+    /// user is opened on first start and given this password at every start. Prefer the
+    /// environment variable: a flag is visible in the process list.
+    #[arg(
+        long = "admin-password",
+        env = config::ADMIN_PASSWORD_ENV,
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub password: Option<Secret>,
 }
 
 /// Runs a parsed command line.

@@ -1,6 +1,8 @@
 //! Settings shared by the commands: defaults that run with no file, overridden by
 //! `DUTYTRACE_*` environment variables, overridden by flags (clap reads both).
 
+use anyhow::anyhow;
+use auth::Secret;
 use chrono::{DateTime, Utc};
 use event_store::{Clock, FixedClock, SystemClock};
 use std::sync::Arc;
@@ -28,4 +30,19 @@ pub fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| {
             format!("{s:?} is not an RFC 3339 instant (e.g. 2026-07-01T09:00:00+08:00): {e}")
         })
+}
+
+/// The environment variable that holds the password of `admin`, the commission
+/// administrator (DESIGN.md §5).
+pub const ADMIN_PASSWORD_ENV: &str = "DUTYTRACE_ADMIN_PASSWORD";
+
+/// Checks the administrator's password before anything starts, so that a bad one stops the
+/// service with an error naming the variable (never the value).
+pub fn check_admin_password(password: &Secret) -> anyhow::Result<()> {
+    auth::check_password(api::ADMIN, password).map_err(|e| {
+        anyhow!(
+            "{ADMIN_PASSWORD_ENV} (the password of `{}`): {e}",
+            api::ADMIN
+        )
+    })
 }

@@ -1,14 +1,21 @@
 //! `dutytrace demo`: a fresh district shaped like the source report (DESIGN.md §1) — 52
-//! units, 20 stationed discipline groups, 261 cadres, a 2026 responsibility list and about
-//! 7,930 duty entries from January to July — then served like `dutytrace serve`, with the
-//! clock fixed at the demo's now, so every light is on the board.
+//! units, 20 stationed discipline groups, 261 cadres, a 2026 responsibility list, about
+//! 7,930 duty entries from January to July and a login for every cadre, leader in charge
+//! and role of staff — then served like `dutytrace serve`, with the clock fixed at the
+//! demo's now, so every light is on the board. Every demo login signs in with
+//! [`DEMO_PASSWORD`]; so does `admin`, unless `DUTYTRACE_ADMIN_PASSWORD` says otherwise.
 
 pub mod names;
 pub mod plan;
 pub mod seed;
+pub mod sign_in;
 
+pub use sign_in::DEMO_PASSWORD;
+
+use crate::cli::AdminArgs;
 use crate::config::{self, DEFAULT_LISTEN};
 use crate::{serve, stores};
+use auth::Secret;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use event_store::{Clock, ManualClock};
@@ -29,10 +36,29 @@ pub struct DemoArgs {
     /// Address to listen on.
     #[arg(long, env = "DUTYTRACE_LISTEN", default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
+    // Without it, `admin` signs in with the demo password.
+    #[command(flatten)]
+    pub admin: AdminArgs,
 }
 
-/// Seeds the store if needed (see [`seed::prepare`]), then serves it until stopped.
+/// After seeding: brings every read model up to date, so the first look at the board
+/// already shows the whole district, and gives the demo logins the demo password.
+pub async fn make_ready(opened: &stores::Opened, plan: &plan::Plan) -> anyhow::Result<()> {
+    for projection in serve::projections() {
+        projector::catch_up(opened.log.clone(), &opened.models, projection).await?;
+    }
+    sign_in::set_passwords(opened.auth.clone(), plan).await
+}
+
+/// Seeds the store if needed (see [`seed::prepare`]), gives the demo logins the demo
+/// password, then serves it until stopped.
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let admin_from_env = args.admin.password.is_some();
+    let admin = args
+        .admin
+        .password
+        .unwrap_or_else(|| Secret::new(DEMO_PASSWORD));
+    config::check_admin_password(&admin)?;
     let plan = plan::Plan::build();
     let now = args.now.unwrap_or_else(plan::now);
     let clock = Arc::new(ManualClock::new(now));
@@ -43,7 +69,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             resumed,
             elapsed,
         }) => println!(
-            "{} the demo district in {}: {events} events in {:.1} s ({} units, {} discipline groups, {} cadres, {} duty entries)",
+            "{} the demo district in {}: {events} events in {:.1} s ({} units, {} discipline groups, {} cadres, {} duty entries, {} logins)",
             if resumed {
                 "finished seeding"
             } else {
@@ -55,6 +81,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             plan.district.groups.len(),
             plan.district.cadres.len(),
             plan.entries.len(),
+            plan.logins.len(),
         ),
         Ok(seed::Prepared::Found { events }) => println!(
             "{} already holds the demo district ({events} events); serving it as it is",
@@ -71,24 +98,26 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         tracing::warn!(%now, last = %last.at, "the demo's now is before its last entry: the board shows the district as it stood then");
     }
     clock.set(now);
-    // Bring the read models up to date before serving, so the first look at the board
-    // already shows the whole district.
-    for projection in serve::projections() {
-        projector::catch_up(opened.log.clone(), &opened.models, projection).await?;
-    }
+    make_ready(&opened, &plan).await?;
     let clock: Arc<dyn Clock> = clock;
     let local_now = now
         .with_timezone(&domain::calendar::shanghai())
         .to_rfc3339();
     let store = args.store.clone();
-    serve::run(opened, clock, args.listen, &args.store, move |address| {
-        println!(
-            "dutytrace is serving the demo district on http://{address} (store {store}; the clock is fixed at {local_now})"
-        );
-        println!("  the board:  curl http://{address}/api/v1/board");
-        println!("  the units:  curl http://{address}/api/v1/units");
-        println!("  the API:    curl http://{address}/api/openapi.json");
-        println!("Stop with Ctrl-C.");
-    })
+    serve::run(
+        opened,
+        clock,
+        args.listen,
+        Some(admin),
+        &args.store,
+        move |address| {
+            println!(
+                "dutytrace is serving the demo district on http://{address} (store {store}; the clock is fixed at {local_now})"
+            );
+            println!("{}", sign_in::guide(address, &plan, admin_from_env));
+            println!("The API, described: curl http://{address}/api/openapi.json");
+            println!("Stop with Ctrl-C.");
+        },
+    )
     .await
 }

@@ -5,6 +5,8 @@ use crate::cli::ServeArgs;
 use crate::{config, stores};
 use anyhow::Context;
 use app::App;
+use auth::Secret;
+use domain::user::user_id_for;
 use event_store::Clock;
 use projector::{Projection, ProjectorOptions};
 use std::net::SocketAddr;
@@ -13,31 +15,47 @@ use tokio::net::TcpListener;
 
 /// Every read model the service keeps.
 pub fn projections() -> Vec<Arc<dyn Projection>> {
-    vec![Arc::new(catalog::Catalog), Arc::new(board::Board)]
+    vec![
+        Arc::new(catalog::Catalog),
+        Arc::new(board::Board),
+        Arc::new(directory::Directory),
+    ]
 }
 
 /// Runs the service until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let admin = args.admin.password;
+    if let Some(password) = &admin {
+        config::check_admin_password(password)?;
+    }
     let clock = config::clock(args.store.now);
     let opened = stores::open(&args.store.store, clock.clone())?;
     let store_url = args.store.store.clone();
-    run(opened, clock, args.listen, &args.store.store, |address| {
-        println!("dutytrace is serving on http://{address} (store {store_url})");
-    })
+    run(
+        opened,
+        clock,
+        args.listen,
+        admin,
+        &args.store.store,
+        |address| {
+            println!("dutytrace is serving on http://{address} (store {store_url})");
+        },
+    )
     .await
 }
 
 /// Serves an opened store until Ctrl-C or SIGTERM: the projectors, the API, then a
-/// graceful stop of both. `announce` is told the bound address (`serve` and `demo` print
-/// different hints).
+/// graceful stop of both. `admin` is the password of `admin` (see [`start`]); `announce`
+/// is told the bound address (`serve` and `demo` print different hints).
 pub async fn run(
     opened: stores::Opened,
     clock: Arc<dyn Clock>,
     listen: SocketAddr,
+    admin: Option<Secret>,
     store_url: &str,
     announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    let mut running = start(opened, clock, listen).await?;
+    let mut running = start(opened, clock, listen, admin).await?;
     tracing::info!(address = %running.address, store = %store_url, "dutytrace is serving");
     announce(running.address);
     tokio::select! {
@@ -58,11 +76,14 @@ pub struct Running {
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
-/// Starts the projectors and the HTTP server on `listen`, and returns at once.
+/// Starts the projectors, makes sure the administrator `admin` exists with the password
+/// `admin` (when one is given: `DUTYTRACE_ADMIN_PASSWORD`), and starts the HTTP server on
+/// `listen`; returns at once. On failure, whatever was started is stopped again.
 pub async fn start(
     opened: stores::Opened,
     clock: Arc<dyn Clock>,
     listen: SocketAddr,
+    admin: Option<Secret>,
 ) -> anyhow::Result<Running> {
     let mut projectors = Vec::new();
     for projection in projections() {
@@ -77,10 +98,22 @@ pub async fn start(
         App::new(opened.log.clone(), clock),
         api::Views::new(opened.models.clone()),
         projectors,
+        opened.auth.clone(),
     );
-    let listener = TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let bound = async {
+        open_admin(&state, admin.as_ref()).await?;
+        TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))
+    };
+    let listener = match bound.await {
+        Ok(listener) => listener,
+        Err(e) => {
+            state.shutdown().await;
+            opened.close().await;
+            return Err(e);
+        }
+    };
     let address = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(api::serve(listener, state.clone(), async {
@@ -93,6 +126,43 @@ pub async fn start(
         stop,
         server: Some(server),
     })
+}
+
+/// Opens `admin` with `password`, or, without one, warns when nobody can sign in as admin.
+async fn open_admin(state: &api::AppState, password: Option<&Secret>) -> anyhow::Result<()> {
+    let env = config::ADMIN_PASSWORD_ENV;
+    match password {
+        Some(password) => {
+            api::ensure_admin(state, password).await.map_err(|e| {
+                anyhow::anyhow!(
+                    "{env}: cannot set the password of `{}`: {} ({})",
+                    api::ADMIN,
+                    e.detail,
+                    e.code
+                )
+            })?;
+            tracing::info!(username = api::ADMIN, "the administrator's password is set");
+        }
+        None => {
+            let admin = state
+                .app
+                .user(user_id_for(api::ADMIN))
+                .await
+                .context("looking up the administrator")?;
+            if admin.is_none() {
+                tracing::warn!(
+                    "{env} is not set: nobody can sign in as `{}` until it is (set it and restart)",
+                    api::ADMIN
+                );
+            } else {
+                tracing::warn!(
+                    "{env} is not set: `{}` keeps the password an earlier start gave it",
+                    api::ADMIN
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Running {

@@ -1,17 +1,20 @@
-//! Opening the event store and the read models named by a store URL.
+//! Opening the event store, its read models and its credential file, named by a store URL.
 
 use anyhow::{Context, bail};
+use auth::CredentialStore;
 use event_store::{Clock, EventStore};
 use projector::ReadModels;
 use std::path::PathBuf;
 use std::sync::Arc;
 use store_sqlite::{SqliteOptions, SqliteStore};
 
-/// An opened store: the event log and where its read models live.
+/// An opened store: the event log, where its read models live, and the credential file
+/// (passwords and sessions, kept out of the log: ADR 0007).
 #[derive(Debug, Clone)]
 pub struct Opened {
     pub log: Arc<dyn EventStore>,
     pub models: ReadModels,
+    pub auth: Arc<CredentialStore>,
     /// The SQLite backend, when that is the backend (for `close`).
     sqlite: Option<SqliteStore>,
 }
@@ -43,9 +46,13 @@ pub fn open(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Opened> {
             .with_context(|| format!("opening the event log {}", path.display()))?;
         let models = ReadModels::open(views_path(&path))
             .with_context(|| format!("opening the read models of {}", path.display()))?;
+        let auth_path = auth::auth_path_for(&path);
+        let auth = CredentialStore::open(&auth_path)
+            .with_context(|| format!("opening the credential file {}", auth_path.display()))?;
         return Ok(Opened {
             log: Arc::new(store.clone()),
             models,
+            auth: Arc::new(auth),
             sqlite: Some(store),
         });
     }

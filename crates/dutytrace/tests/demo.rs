@@ -1,6 +1,7 @@
 //! `dutytrace demo`: the plan has the report's shape, seeding a store writes exactly the
 //! planned events (the same ones every time), a seeded store is recognised, anyone else's
-//! log is refused, and the board shows every light at the demo's now.
+//! log is refused, the board shows every light at the demo's now, and the demo logins sign
+//! in and see their own part of the district.
 
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
@@ -8,14 +9,20 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::{Cadence, local_date};
 use domain::light::Light;
 use domain::org::{CadreDuty, SubjectKind};
+use domain::user::{Account, user_id_for};
 use dutytrace::demo::plan::{self, Plan};
 use dutytrace::demo::seed::{self, Prepared};
+use dutytrace::demo::{self, DEMO_PASSWORD};
+use dutytrace::serve;
 use dutytrace::stores::{self, Opened};
 use event_store::{
-    Actor, EventType, ExpectedVersion, Filter, ManualClock, NewEvent, Payload, StreamName,
+    Actor, Clock, EventType, ExpectedVersion, Filter, ManualClock, NewEvent, Payload, StreamName,
 };
+use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
 use std::sync::{Arc, LazyLock};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use uuid::Uuid;
 
 static PLAN: LazyLock<Plan> = LazyLock::new(Plan::build);
@@ -125,6 +132,47 @@ fn the_plan_has_the_shape_of_the_report() {
     assert_eq!(p.assign.subjects.len(), 52 + 52 + 189 + 20);
     assert_eq!(p.tasks.len(), 52);
 
+    // One login per cadre (c001… in the order of the cadres), per leader in charge (l01…)
+    // and three for staff; usernames distinct, each person linked once.
+    assert_eq!(p.logins.len(), 261 + 8 + 3);
+    let usernames: BTreeSet<_> = p.logins.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(usernames.len(), p.logins.len());
+    let accounts: std::collections::HashSet<_> = p.logins.iter().map(|u| u.account).collect();
+    assert_eq!(accounts.len(), p.logins.len());
+    for (n, c) in d.cadres.iter().enumerate() {
+        let u = &p.logins[n];
+        assert_eq!(u.username, format!("c{:03}", n + 1));
+        assert_eq!(
+            u.account,
+            Account::Cadre {
+                cadre_id: c.cadre_id
+            }
+        );
+        assert_eq!(u.display_name, c.name);
+    }
+    assert_eq!(p.logins[260].username, "c261");
+    assert_eq!(
+        p.logins[261].account,
+        Account::Leader {
+            leader_id: d.leaders[0].leader_id
+        }
+    );
+    assert_eq!(p.logins[261].username, "l01");
+    assert_eq!(p.logins[268].username, "l08");
+    let staff: Vec<_> = p.logins[269..]
+        .iter()
+        .map(|u| (u.username.as_str(), u.account))
+        .collect();
+    assert_eq!(
+        staff,
+        [
+            ("jiwei", Account::Commission),
+            ("shenji", Account::Auditor),
+            ("jianguan", Account::Regulator)
+        ]
+    );
+    assert!(!usernames.contains("admin"), "admin is opened at start");
+
     // About 7,930 entries, January to July, in order, some of them late.
     let n = p.entries.len();
     assert!((7_692..=8_168).contains(&n), "{n} entries");
@@ -176,6 +224,7 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
             ("ResponsibilityListAssigned", 1),
             ("ResponsibilityListPublished", 1),
             ("UnitRegistered", 52),
+            ("UserRegistered", 272),
         ])
     );
     assert_eq!(Some(log[0].1), plan.first_event_id());
@@ -293,7 +342,9 @@ async fn the_whole_demo_seeds_and_shows_every_light_at_its_now() {
     let said = String::from_utf8_lossy(&rebuilt.stdout);
     let head = s.events().await.len();
     assert!(
-        said.contains("rebuilt board: ") && said.contains(&format!("through position {head}")),
+        said.contains("rebuilt board: ")
+            && said.contains("rebuilt directory: ")
+            && said.contains(&format!("through position {head}")),
         "{said}"
     );
     assert_eq!(snapshot(&s), live);
@@ -340,4 +391,156 @@ async fn someone_elses_log_is_refused_and_left_alone() {
     let err = s.prepare(&PLAN).await.unwrap_err();
     assert!(err.to_string().contains("another event log"), "{err}");
     assert_eq!(s.opened.log.head().await.unwrap(), 1);
+}
+
+/// One HTTP/1.1 request on its own connection, with a bearer token if given: (status,
+/// JSON body or `null`).
+async fn http(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    }
+    let body = body.map(Value::to_string).unwrap_or_default();
+    if !body.is_empty() {
+        head.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    let mut s = tokio::net::TcpStream::connect(address).await.unwrap();
+    s.write_all(format!("{head}\r\n{body}").as_bytes())
+        .await
+        .unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).await.unwrap();
+    let status = response[9..12].parse().unwrap();
+    let json = response
+        .split_once("\r\n\r\n")
+        .and_then(|(_, b)| serde_json::from_str(b).ok())
+        .unwrap_or(Value::Null);
+    (status, json)
+}
+
+/// Signs in with the demo password; the token.
+async fn sign_in(address: SocketAddr, username: &str) -> String {
+    let (status, body) = http(
+        address,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&json!({"username": username, "password": DEMO_PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, 200, "{username}: {body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+/// The units and groups on the board as `username` sees it.
+async fn board_of(address: SocketAddr, username: &str) -> BTreeSet<String> {
+    let token = sign_in(address, username).await;
+    let (status, body) = http(address, "GET", "/api/v1/board", Some(&token), None).await;
+    assert_eq!(status, 200, "{username}: {body}");
+    body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r.get("unit_id")
+                .or_else(|| r.get("group_id"))
+                .and_then(Value::as_str)
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The demo's logins sign in with the demo password and each sees its own part of the
+/// board: a principal leader their unit, a group member their group and the units it is
+/// stationed in, a leader in charge the units linked to them, a team member no unit, the
+/// commission and the auditor everything; a regulator reads no board; no token, or a wrong
+/// password, is 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_logins_sign_in_and_each_sees_its_own_part_of_the_board() {
+    let now = at("2026-01-09T18:00:00+08:00");
+    let plan = PLAN.clone().until(now);
+    let s = store();
+    s.prepare(&plan).await.unwrap();
+    s.clock.set(now);
+    demo::make_ready(&s.opened, &plan).await.unwrap();
+    let clock: Arc<dyn Clock> = s.clock.clone();
+    let running = serve::start(
+        s.opened.clone(),
+        clock,
+        "127.0.0.1:0".parse().unwrap(),
+        Some(auth::Secret::new(DEMO_PASSWORD)),
+    )
+    .await
+    .unwrap();
+    let address = running.address;
+    let d = &plan.district;
+    let ids = |units: &[domain::ids::UnitId]| -> BTreeSet<String> {
+        units.iter().map(ToString::to_string).collect()
+    };
+
+    let (status, body) = http(address, "GET", "/api/v1/board", None, None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("unauthenticated"))
+    );
+    let (status, _) = http(
+        address,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        Some(&json!({"username": "c001", "password": "not-the-demo-password"})),
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    // c001 is the principal leader of the first unit.
+    assert!(matches!(
+        d.cadres[0].duty,
+        CadreDuty::PrincipalLeader { unit_id } if unit_id == d.units[0].unit_id
+    ));
+    assert_eq!(board_of(address, "c001").await, ids(&[d.units[0].unit_id]));
+    // c053 heads the first discipline group.
+    assert!(matches!(
+        d.cadres[52].duty,
+        CadreDuty::DisciplineGroup { group_id } if group_id == d.groups[0].group_id
+    ));
+    let mut group = ids(&d.groups[0].stationed_in);
+    group.insert(d.groups[0].group_id.to_string());
+    assert_eq!(board_of(address, "c053").await, group);
+    // c073 is a team member: their own record, no unit's row.
+    assert!(matches!(d.cadres[72].duty, CadreDuty::TeamMember { .. }));
+    assert_eq!(board_of(address, "c073").await, BTreeSet::new());
+    assert_eq!(board_of(address, "l01").await, ids(&d.leaders[0].units));
+    let everything: BTreeSet<String> = d
+        .units
+        .iter()
+        .map(|u| u.unit_id.to_string())
+        .chain(d.groups.iter().map(|g| g.group_id.to_string()))
+        .collect();
+    assert_eq!(everything.len(), 72);
+    for username in ["jiwei", "shenji", "admin"] {
+        assert_eq!(board_of(address, username).await, everything, "{username}");
+    }
+    let token = sign_in(address, "jianguan").await;
+    let (status, _) = http(address, "GET", "/api/v1/board", Some(&token), None).await;
+    assert_eq!(status, 403, "a regulator exports; it reads no board");
+
+    // Who c001 is, as the service says.
+    let token = sign_in(address, "c001").await;
+    let (status, me) = http(address, "GET", "/api/v1/auth/me", Some(&token), None).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["role"], "principal_leader");
+    assert_eq!(me["user_id"], user_id_for("c001").to_string());
+    assert_eq!(me["display_name"], d.cadres[0].name.as_str());
+    running.stop().await.unwrap();
 }

@@ -148,7 +148,10 @@ async fn signed_in(s: &AppState, principal: &directory::Principal) -> Result<Res
         (status = 429, description = "Locked after repeated failures; see `Retry-After`.", body = crate::problem::Body),
     )
 )]
-pub async fn login(State(s): State<AppState>, Body(req): Body<Login>) -> Result<Response, ApiError> {
+pub async fn login(
+    State(s): State<AppState>,
+    Body(req): Body<Login>,
+) -> Result<Response, ApiError> {
     let username = req.username.trim().to_ascii_lowercase();
     let auth = s.auth.clone();
     let now = s.app.clock().now();

@@ -22,7 +22,11 @@ use uuid::Uuid;
 /// written so far, so a list just assigned is found. The application then checks the
 /// answer against the list or task itself. An obligation outside the actor's scope is not
 /// found, exactly as one that does not exist (ADR 0008).
-async fn source(s: &AppState, acting: &Acting, id: ObligationId) -> Result<ObligationRef, ApiError> {
+async fn source(
+    s: &AppState,
+    acting: &Acting,
+    id: ObligationId,
+) -> Result<ObligationRef, ApiError> {
     // Not the id: the answer for a target outside the scope repeats nothing of it.
     let missing = || ApiError::not_found("no such obligation");
     let lookup = || s.views.query(move |c| board::obligation_ref(c, id));

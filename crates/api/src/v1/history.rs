@@ -105,7 +105,11 @@ pub async fn cadre_history(
     }
     let mut events = Vec::new();
     for name in streams {
-        for e in s.store.read_stream(&name, Direction::Forward, 1, usize::MAX).await? {
+        for e in s
+            .store
+            .read_stream(&name, Direction::Forward, 1, usize::MAX)
+            .await?
+        {
             if e.recorded_at > as_of {
                 break;
             }

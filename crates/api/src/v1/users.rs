@@ -115,7 +115,10 @@ pub async fn register(
     tag = "users",
     responses((status = 200, description = "Every login, active or not, by username.", body = Vec<UserView>))
 )]
-pub async fn list(State(s): State<AppState>, acting: Acting) -> Result<Json<Vec<UserView>>, ApiError> {
+pub async fn list(
+    State(s): State<AppState>,
+    acting: Acting,
+) -> Result<Json<Vec<UserView>>, ApiError> {
     acting.commission("list logins")?;
     let head = s.store.head().await?;
     s.wait_for(DIRECTORY, head).await?;
@@ -160,7 +163,10 @@ pub async fn reset_password(
         e
     })?;
     let meta = acting.meta(&format!("POST /users/{id}/password"), &());
-    let out = s.app.user_command(id, UserCommand::ResetPassword, &meta).await?;
+    let out = s
+        .app
+        .user_command(id, UserCommand::ResetPassword, &meta)
+        .await?;
     let auth = s.auth.clone();
     let password = req.new_password;
     blocking(move || match auth.reset_password(id.uuid(), &password) {
@@ -221,6 +227,9 @@ pub async fn reactivate(
 ) -> Result<Response, ApiError> {
     acting.commission("reactivate logins")?;
     let meta = acting.meta(&format!("POST /users/{id}/reactivation"), &());
-    let out = s.app.user_command(id, UserCommand::Reactivate, &meta).await?;
+    let out = s
+        .app
+        .user_command(id, UserCommand::Reactivate, &meta)
+        .await?;
     Ok(Written::new(id.uuid(), &out).ok())
 }

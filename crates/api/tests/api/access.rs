@@ -55,7 +55,10 @@ impl World {
         };
         for (key, name) in [("unit_a", "区教育局党组"), ("unit_b", "区卫健局党组")] {
             let id = w
-                .post("/api/v1/units", json!({"name": name, "kind": "party_group"}))
+                .post(
+                    "/api/v1/units",
+                    json!({"name": name, "kind": "party_group"}),
+                )
                 .await;
             w.id.insert(key, id);
             w.name.insert(key, name);
@@ -98,7 +101,10 @@ impl World {
         }
         for (key, name, unit) in [("la", "吴八", "unit_a"), ("lb", "郑九", "unit_b")] {
             let id = w
-                .post("/api/v1/leaders", json!({"name": name, "units": [w.id[unit]]}))
+                .post(
+                    "/api/v1/leaders",
+                    json!({"name": name, "units": [w.id[unit]]}),
+                )
                 .await;
             w.id.insert(key, id);
             w.name.insert(key, name);
@@ -203,9 +209,8 @@ impl World {
                 json!({"kind": "leader", "leader_id": w.id["la"]}),
             ),
         ] {
-            let r = w
-                .t
-                .post(
+            let r =
+                w.t.post(
                     "/api/v1/users",
                     json!({"username": username, "display_name": username,
                            "account": account, "password": PASSWORD}),
@@ -323,10 +328,26 @@ async fn every_query_route_answers_each_role_only_within_its_scope() {
     // Targets: (route, in scope for the limited roles, outside every limited scope). A
     // team member's own record is the cadre target.
     let targets = [
-        ("unit", "/api/v1/units/{unit_a}/obligations", "/api/v1/units/{unit_b}/obligations"),
-        ("group", "/api/v1/groups/{group_a}/obligations", "/api/v1/groups/{group_b}/obligations"),
-        ("cadre", "/api/v1/cadres/{ma}/obligations", "/api/v1/cadres/{mb}/obligations"),
-        ("history", "/api/v1/cadres/{ma}/history", "/api/v1/cadres/{mb}/history"),
+        (
+            "unit",
+            "/api/v1/units/{unit_a}/obligations",
+            "/api/v1/units/{unit_b}/obligations",
+        ),
+        (
+            "group",
+            "/api/v1/groups/{group_a}/obligations",
+            "/api/v1/groups/{group_b}/obligations",
+        ),
+        (
+            "cadre",
+            "/api/v1/cadres/{ma}/obligations",
+            "/api/v1/cadres/{mb}/obligations",
+        ),
+        (
+            "history",
+            "/api/v1/cadres/{ma}/history",
+            "/api/v1/cadres/{mb}/history",
+        ),
     ];
     for role in ROLES {
         for (route, inside, outside) in targets {
@@ -339,10 +360,14 @@ async fn every_query_route_answers_each_role_only_within_its_scope() {
                     // Every obligation listed is one the role may see.
                     for o in r.json["obligations"].as_array().unwrap() {
                         let subject = &o["subject"];
-                        let id = [&subject["unit_id"], &subject["cadre_id"], &subject["group_id"]]
-                            .into_iter()
-                            .find_map(|v| v.as_str())
-                            .unwrap();
+                        let id = [
+                            &subject["unit_id"],
+                            &subject["cadre_id"],
+                            &subject["group_id"],
+                        ]
+                        .into_iter()
+                        .find_map(|v| v.as_str())
+                        .unwrap();
                         assert!(
                             !w.hidden(role).iter().any(|k| w.id[k] == id),
                             "{role} {path}: {o}"
@@ -417,24 +442,72 @@ async fn every_command_route_checks_the_role_and_the_scope_and_stores_nothing_wh
     let unit = w.id["unit_a"].clone();
     let both = [w.id["unit_a"].clone(), w.id["unit_b"].clone()];
     let admin_routes: Vec<(&str, &str, Value)> = vec![
-        ("POST", "/api/v1/units", json!({"name": "区审计局党组", "kind": "party_group"})),
-        ("POST", "/api/v1/groups", json!({"name": "第三派驻纪检组", "stationed_in": [unit]})),
-        ("PUT", "/api/v1/groups/{group_a}/stationing", json!({"stationed_in": both})),
-        ("POST", "/api/v1/cadres", json!({"name": "冯十", "post": "职务", "duty": {"kind": "team_member", "unit_id": unit}})),
-        ("POST", "/api/v1/cadres/{ma2}/transfer", json!({"post": "职务", "duty": {"kind": "team_member", "unit_id": both[1]}})),
-        ("POST", "/api/v1/leaders", json!({"name": "陈十一", "units": [unit]})),
+        (
+            "POST",
+            "/api/v1/units",
+            json!({"name": "区审计局党组", "kind": "party_group"}),
+        ),
+        (
+            "POST",
+            "/api/v1/groups",
+            json!({"name": "第三派驻纪检组", "stationed_in": [unit]}),
+        ),
+        (
+            "PUT",
+            "/api/v1/groups/{group_a}/stationing",
+            json!({"stationed_in": both}),
+        ),
+        (
+            "POST",
+            "/api/v1/cadres",
+            json!({"name": "冯十", "post": "职务", "duty": {"kind": "team_member", "unit_id": unit}}),
+        ),
+        (
+            "POST",
+            "/api/v1/cadres/{ma2}/transfer",
+            json!({"post": "职务", "duty": {"kind": "team_member", "unit_id": both[1]}}),
+        ),
+        (
+            "POST",
+            "/api/v1/leaders",
+            json!({"name": "陈十一", "units": [unit]}),
+        ),
         ("PUT", "/api/v1/leaders/{la}/units", json!({"units": both})),
-        ("POST", "/api/v1/lists", json!({"year": 2026, "title": "补充清单", "items": [
+        (
+            "POST",
+            "/api/v1/lists",
+            json!({"year": 2026, "title": "补充清单", "items": [
             {"subject_kind": "team_member", "responsibility": "principal", "category": "c",
              "content": "c", "cadence": "once", "required_count": 1,
-             "deadline": {"kind": "fixed_date", "date": "2026-12-01"}}]})),
-        ("POST", "/api/v1/key-tasks", json!({"year": 2026, "subject": {"kind": "leadership_team", "unit_id": unit},
-            "target": "目标", "measures": ["措施"], "deadline": "2026-11-30"})),
-        ("POST", "/api/v1/users", json!({"username": "newuser", "display_name": "新用户",
-            "account": {"kind": "auditor"}, "password": PASSWORD})),
-        ("POST", "/api/v1/users/{u:auditor}/password", json!({"new_password": "another-password"})),
-        ("POST", "/api/v1/users/{u:regulator}/deactivation", json!({"reason": "调离"})),
-        ("POST", "/api/v1/users/{u:regulator}/reactivation", json!(null)),
+             "deadline": {"kind": "fixed_date", "date": "2026-12-01"}}]}),
+        ),
+        (
+            "POST",
+            "/api/v1/key-tasks",
+            json!({"year": 2026, "subject": {"kind": "leadership_team", "unit_id": unit},
+            "target": "目标", "measures": ["措施"], "deadline": "2026-11-30"}),
+        ),
+        (
+            "POST",
+            "/api/v1/users",
+            json!({"username": "newuser", "display_name": "新用户",
+            "account": {"kind": "auditor"}, "password": PASSWORD}),
+        ),
+        (
+            "POST",
+            "/api/v1/users/{u:auditor}/password",
+            json!({"new_password": "another-password"}),
+        ),
+        (
+            "POST",
+            "/api/v1/users/{u:regulator}/deactivation",
+            json!({"reason": "调离"}),
+        ),
+        (
+            "POST",
+            "/api/v1/users/{u:regulator}/reactivation",
+            json!(null),
+        ),
     ];
     let fill_user = |p: &str| {
         let mut p = p.to_owned();
@@ -448,9 +521,18 @@ async fn every_command_route_checks_the_role_and_the_scope_and_stores_nothing_wh
             let head = w.t.store.head().await.unwrap();
             let body = (!body.is_null()).then(|| body.clone());
             let r = w.call(role, method, &fill_user(path), body).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{role} {method} {path}: {}", r.text);
+            assert_eq!(
+                r.status,
+                StatusCode::FORBIDDEN,
+                "{role} {method} {path}: {}",
+                r.text
+            );
             assert_eq!(r.json["code"], "forbidden");
-            assert_eq!(w.t.store.head().await.unwrap(), head, "{role} {method} {path} stored something");
+            assert_eq!(
+                w.t.store.head().await.unwrap(),
+                head,
+                "{role} {method} {path} stored something"
+            );
         }
     }
     // Duty entries: a cadre records their own (and the principal leader the team's, the
@@ -466,7 +548,12 @@ async fn every_command_route_checks_the_role_and_the_scope_and_stores_nothing_wh
         let head = w.t.store.head().await.unwrap();
         // Outside every limited scope: B's team member.
         let r = w
-            .call(role, "POST", "/api/v1/obligations/{o:mb}/entries", Some(entry.clone()))
+            .call(
+                role,
+                "POST",
+                "/api/v1/obligations/{o:mb}/entries",
+                Some(entry.clone()),
+            )
             .await;
         let want = if own(role).is_some() {
             StatusCode::NOT_FOUND
@@ -476,16 +563,30 @@ async fn every_command_route_checks_the_role_and_the_scope_and_stores_nothing_wh
         assert_eq!(r.status, want, "{role}: {}", r.text);
         w.assert_nothing_hidden(role, "entry outside", &r);
         for (suffix, body) in [
-            ("/entries/00000000-0000-7000-8000-000000000000/corrections",
-             json!({"performed_on": "2026-01-05", "content": "x", "reason": "r"})),
-            ("/entries/00000000-0000-7000-8000-000000000000/withdrawal", json!({"reason": "r"})),
+            (
+                "/entries/00000000-0000-7000-8000-000000000000/corrections",
+                json!({"performed_on": "2026-01-05", "content": "x", "reason": "r"}),
+            ),
+            (
+                "/entries/00000000-0000-7000-8000-000000000000/withdrawal",
+                json!({"reason": "r"}),
+            ),
         ] {
             let r = w
-                .call(role, "POST", &format!("/api/v1/obligations/{{o:mb}}{suffix}"), Some(body))
+                .call(
+                    role,
+                    "POST",
+                    &format!("/api/v1/obligations/{{o:mb}}{suffix}"),
+                    Some(body),
+                )
                 .await;
             assert_eq!(r.status, want, "{role} {suffix}: {}", r.text);
         }
-        assert_eq!(w.t.store.head().await.unwrap(), head, "{role}: stored something");
+        assert_eq!(
+            w.t.store.head().await.unwrap(),
+            head,
+            "{role}: stored something"
+        );
         // Inside: the role's own obligation, if it has one.
         if let Some(key) = own(role) {
             let path = format!("/api/v1/obligations/{{o:{key}}}/entries");
@@ -497,7 +598,9 @@ async fn every_command_route_checks_the_role_and_the_scope_and_stores_nothing_wh
                     role,
                     "POST",
                     &format!("/api/v1/obligations/{{o:{key}}}/entries/{entry_id}/corrections"),
-                    Some(json!({"performed_on": "2026-01-05", "content": "更正", "reason": "笔误"})),
+                    Some(
+                        json!({"performed_on": "2026-01-05", "content": "更正", "reason": "笔误"}),
+                    ),
                 )
                 .await;
             assert_eq!(r.status, StatusCode::OK, "{role}: {}", r.text);
@@ -514,21 +617,33 @@ async fn every_command_route_checks_the_role_and_the_scope_and_stores_nothing_wh
     }
     // A principal leader sees a team member's obligation but may not record it.
     let r = w
-        .call("principal_leader", "POST", "/api/v1/obligations/{o:ma}/entries", Some(entry.clone()))
+        .call(
+            "principal_leader",
+            "POST",
+            "/api/v1/obligations/{o:ma}/entries",
+            Some(entry.clone()),
+        )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
     // The commission's own administration goes through, each event naming its actor.
     for (method, path, body) in &admin_routes {
         let body = (!body.is_null()).then(|| body.clone());
         let r = w.call("commission", method, &fill_user(path), body).await;
-        assert!(r.status.is_success(), "commission {method} {path}: {}", r.text);
+        assert!(
+            r.status.is_success(),
+            "commission {method} {path}: {}",
+            r.text
+        );
     }
-    let last = w
-        .t
-        .store
-        .read_all(w.t.store.head().await.unwrap(), &event_store::Filter::all(), 1)
-        .await
-        .unwrap();
+    let last =
+        w.t.store
+            .read_all(
+                w.t.store.head().await.unwrap(),
+                &event_store::Filter::all(),
+                1,
+            )
+            .await
+            .unwrap();
     assert_eq!(last.events[0].actor.as_str(), "user:jiwei");
 }
 
@@ -537,7 +652,9 @@ async fn reads_of_another_persons_history_are_recorded_and_only_the_commission_l
     let w = World::build().await;
     // The cadre reading their own history is not recorded; the others are.
     for role in ["team_member", "principal_leader", "auditor", "commission"] {
-        let r = w.call(role, "GET", "/api/v1/cadres/{ma}/history", None).await;
+        let r = w
+            .call(role, "GET", "/api/v1/cadres/{ma}/history", None)
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{role}: {}", r.text);
         let types: Vec<&str> = r.json["events"]
             .as_array()
@@ -556,7 +673,8 @@ async fn reads_of_another_persons_history_are_recorded_and_only_the_commission_l
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let readers: Vec<&str> = r.json
+    let readers: Vec<&str> = r
+        .json
         .as_array()
         .unwrap()
         .iter()
@@ -582,11 +700,13 @@ async fn a_transfer_changes_what_people_see_from_that_moment_on_even_as_of_the_p
     let w = World::build().await;
     let before = w.t.clock.now();
     let ma = "/api/v1/cadres/{ma}/obligations";
-    assert_eq!(w.call("principal_leader", "GET", ma, None).await.status, StatusCode::OK);
+    assert_eq!(
+        w.call("principal_leader", "GET", ma, None).await.status,
+        StatusCode::OK
+    );
     // 李二 moves to unit B.
-    let r = w
-        .t
-        .post(
+    let r =
+        w.t.post(
             &w.fill("/api/v1/cadres/{ma}/transfer"),
             json!({"post": "职务", "duty": {"kind": "team_member", "unit_id": w.id["unit_b"]}}),
         )
@@ -602,7 +722,9 @@ async fn a_transfer_changes_what_people_see_from_that_moment_on_even_as_of_the_p
             let r = w.call(role, "GET", &path, None).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{role} {path}: {}", r.text);
         }
-        let r = w.call(role, "GET", "/api/v1/units/{unit_a}/obligations", None).await;
+        let r = w
+            .call(role, "GET", "/api/v1/units/{unit_a}/obligations", None)
+            .await;
         assert!(!r.text.contains(&w.id["ma"]), "{role}: {}", r.text);
     }
     // He still sees his own record, his whole history included.
@@ -617,8 +739,13 @@ async fn sign_in_failures_reveal_nothing_and_sessions_end_on_logout_reset_and_de
     let login = |username: &str, password: &str| {
         let body = json!({"username": username, "password": password});
         async move {
-            w.t.call("POST", "/api/v1/auth/login", Some(body), &[("authorization", "")])
-                .await
+            w.t.call(
+                "POST",
+                "/api/v1/auth/login",
+                Some(body),
+                &[("authorization", "")],
+            )
+            .await
         }
     };
     let wrong = login("lier", "not-the-password").await;
@@ -627,7 +754,10 @@ async fn sign_in_failures_reveal_nothing_and_sessions_end_on_logout_reset_and_de
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
         assert_eq!(r.json["code"], "invalid_credentials");
     }
-    assert_eq!(wrong.text, nobody.text, "the same answer, whether the user exists or not");
+    assert_eq!(
+        wrong.text, nobody.text,
+        "the same answer, whether the user exists or not"
+    );
     // Four more failures lock the username, known or not, with Retry-After.
     for _ in 0..4 {
         login("lier", "not-the-password").await;
@@ -640,9 +770,8 @@ async fn sign_in_failures_reveal_nothing_and_sessions_end_on_logout_reset_and_de
         assert_eq!(r.json["code"], "locked_out");
     }
     // The administrator's reset lifts the lock.
-    let reset = w
-        .t
-        .post(
+    let reset =
+        w.t.post(
             &format!("/api/v1/users/{}/password", w.user["team_member"]),
             json!({"new_password": "a-new-password-1"}),
         )
@@ -653,19 +782,34 @@ async fn sign_in_failures_reveal_nothing_and_sessions_end_on_logout_reset_and_de
     assert_eq!(old.status, StatusCode::UNAUTHORIZED, "{}", old.text);
     assert_eq!(old.json["code"], "invalid_token");
     let fresh = login("LIER", "a-new-password-1").await;
-    assert_eq!(fresh.status, StatusCode::OK, "usernames ignore case: {}", fresh.text);
+    assert_eq!(
+        fresh.status,
+        StatusCode::OK,
+        "usernames ignore case: {}",
+        fresh.text
+    );
     let token = format!("Bearer {}", fresh.json["token"].as_str().unwrap());
     // Changing one's own password: the old one must be right, the new one must pass.
     let change = |old: &str, new: &str| {
         let body = json!({"old_password": old, "new_password": new});
         let token = token.clone();
         async move {
-            w.t.call("POST", "/api/v1/auth/password", Some(body), &[("authorization", &token)])
-                .await
+            w.t.call(
+                "POST",
+                "/api/v1/auth/password",
+                Some(body),
+                &[("authorization", &token)],
+            )
+            .await
         }
     };
     let weak = change("a-new-password-1", "short").await;
-    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", weak.text);
+    assert_eq!(
+        weak.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        weak.text
+    );
     assert_eq!(weak.json["field"], "new_password");
     let changed = change("a-new-password-1", "my-own-password-2").await;
     assert_eq!(changed.status, StatusCode::OK, "{}", changed.text);
@@ -675,12 +819,20 @@ async fn sign_in_failures_reveal_nothing_and_sessions_end_on_logout_reset_and_de
             .await
             .status
     };
-    assert_eq!(me(token.clone()).await, StatusCode::UNAUTHORIZED, "old sessions end");
+    assert_eq!(
+        me(token.clone()).await,
+        StatusCode::UNAUTHORIZED,
+        "old sessions end"
+    );
     assert_eq!(me(new_token.clone()).await, StatusCode::OK);
     // Logout ends the session at once.
-    let out = w
-        .t
-        .call("POST", "/api/v1/auth/logout", None, &[("authorization", &new_token)])
+    let out =
+        w.t.call(
+            "POST",
+            "/api/v1/auth/logout",
+            None,
+            &[("authorization", &new_token)],
+        )
         .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
     assert_eq!(me(new_token).await, StatusCode::UNAUTHORIZED);
@@ -688,9 +840,8 @@ async fn sign_in_failures_reveal_nothing_and_sessions_end_on_logout_reset_and_de
     let again = login("lier", "my-own-password-2").await;
     assert_eq!(again.status, StatusCode::OK);
     let still = format!("Bearer {}", again.json["token"].as_str().unwrap());
-    let off = w
-        .t
-        .post(
+    let off =
+        w.t.post(
             &format!("/api/v1/users/{}/deactivation", w.user["team_member"]),
             json!({"reason": "调离"}),
         )
@@ -705,9 +856,8 @@ async fn sign_in_failures_reveal_nothing_and_sessions_end_on_logout_reset_and_de
 #[tokio::test]
 async fn a_page_signed_in_by_cookie_needs_its_csrf_token_for_changes() {
     let w = World::build().await;
-    let r = w
-        .t
-        .call(
+    let r =
+        w.t.call(
             "POST",
             "/api/v1/auth/login",
             Some(json!({"username": "lier", "password": PASSWORD})),
@@ -718,10 +868,9 @@ async fn a_page_signed_in_by_cookie_needs_its_csrf_token_for_changes() {
     let csrf = r.json["csrf_token"].as_str().unwrap().to_owned();
     let cookie = format!("dutytrace_session={token}");
     // Reads by cookie work without it.
-    let me = w
-        .t
-        .call("GET", "/api/v1/auth/me", None, &[("cookie", &cookie)])
-        .await;
+    let me =
+        w.t.call("GET", "/api/v1/auth/me", None, &[("cookie", &cookie)])
+            .await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text);
     assert_eq!(me.json["csrf_token"], csrf.as_str());
     let path = w.fill("/api/v1/obligations/{o:ma}/entries");

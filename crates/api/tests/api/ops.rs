@@ -63,8 +63,9 @@ async fn readiness_fails_when_a_projector_has_failed() {
     assert_eq!(r.json["projectors"][0]["state"], "failed", "{}", r.text);
     let m = t.get("/metrics").await;
     assert!(
-        m.text
-            .contains(&format!("dutytrace_projector_position{{projection=\"catalog\"}} {head}\n")),
+        m.text.contains(&format!(
+            "dutytrace_projector_position{{projection=\"catalog\"}} {head}\n"
+        )),
         "{}",
         m.text
     );

@@ -57,8 +57,13 @@ async fn passwords_and_tokens_appear_in_no_event_no_file_of_the_log_and_no_log_l
         let body = json!({"username": "shenji", "password": password});
         let t = &t;
         async move {
-            t.call("POST", "/api/v1/auth/login", Some(body), &[("authorization", "")])
-                .await
+            t.call(
+                "POST",
+                "/api/v1/auth/login",
+                Some(body),
+                &[("authorization", "")],
+            )
+            .await
         }
     };
     assert_eq!(login(wrong).await.status, StatusCode::UNAUTHORIZED);
@@ -116,7 +121,11 @@ async fn passwords_and_tokens_appear_in_no_event_no_file_of_the_log_and_no_log_l
         .await
         .unwrap()
         .events;
-    assert!(events.iter().any(|e| e.event_type.as_str() == "UserPasswordReset"));
+    assert!(
+        events
+            .iter()
+            .any(|e| e.event_type.as_str() == "UserPasswordReset")
+    );
     let all = format!("{events:?}");
     for s in &secrets {
         assert!(!all.contains(s.as_str()), "an event holds a secret: {all}");
@@ -133,7 +142,10 @@ async fn passwords_and_tokens_appear_in_no_event_no_file_of_the_log_and_no_log_l
             assert!(!contains(&bytes, s), "{} holds a secret", path.display());
         }
     }
-    assert!(files >= 3, "the log, the read models and the credential file");
+    assert!(
+        files >= 3,
+        "the log, the read models and the credential file"
+    );
     // Every log line.
     if installed {
         let log = captured.0.lock().unwrap().clone();

@@ -3,8 +3,8 @@
 //! the administrator signed in, and a router to call.
 
 use api::{AppState, Views, router};
-use auth::{AuthConfig, CredentialStore, HashCost, Secret, SessionPolicy};
 use app::App;
+use auth::{AuthConfig, CredentialStore, HashCost, Secret, SessionPolicy};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Utc};
@@ -160,21 +160,13 @@ impl TestApp {
                 &[("authorization", "")],
             )
             .await;
-        assert_eq!(r.status, StatusCode::OK, "signing in as {username}: {}", r.text);
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "signing in as {username}: {}",
+            r.text
+        );
         format!("Bearer {}", r.json["token"].as_str().unwrap())
-    }
-
-    /// Opens a login (as the administrator) and signs in with it; answers `Bearer <token>`.
-    pub async fn open_login(&self, username: &str, account: Value) -> String {
-        let r = self
-            .post(
-                "/api/v1/users",
-                serde_json::json!({"username": username, "display_name": username,
-                                   "account": account, "password": PASSWORD}),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::CREATED, "opening {username}: {}", r.text);
-        self.sign_in(username, PASSWORD).await
     }
 
     /// The cadre's login (username `c-<the id's last 12 digits>`, its random part; opened

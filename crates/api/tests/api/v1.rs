@@ -192,13 +192,13 @@ async fn bad_input_is_a_problem_that_names_the_field_and_stores_nothing() {
 
     let cases: Vec<(crate::support::Answer, StatusCode, &str, Option<&str>)> = vec![
         // A performed-on date in the future.
-        (record(&t, cadre, h1, entry("2026-03-02"), None).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", Some("performed_on")),
+        (record(t, cadre, h1, entry("2026-03-02"), None).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", Some("performed_on")),
         // Another team member's obligation: outside a team member's scope, so not found.
-        (record(&t, member, h1, entry("2026-02-01"), None).await, StatusCode::NOT_FOUND, "not_found", None),
+        (record(t, member, h1, entry("2026-02-01"), None).await, StatusCode::NOT_FOUND, "not_found", None),
         // The principal leader sees it, but only its cadre records it.
-        (record(&t, principal, h1, entry("2026-02-01"), None).await, StatusCode::FORBIDDEN, "forbidden", None),
+        (record(t, principal, h1, entry("2026-02-01"), None).await, StatusCode::FORBIDDEN, "forbidden", None),
         // An obligation that does not exist.
-        (record(&t, cadre, ObligationId::new(), entry("2026-02-01"), None).await, StatusCode::NOT_FOUND, "not_found", None),
+        (record(t, cadre, ObligationId::new(), entry("2026-02-01"), None).await, StatusCode::NOT_FOUND, "not_found", None),
         // A unit of an unknown kind, and a field nobody knows.
         (t.post("/api/v1/units", json!({"name": "x", "kind": "club"})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", Some("kind")),
         (t.post("/api/v1/units", json!({"name": "x", "kind": "party_group", "colour": 1})).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field", None),
@@ -226,9 +226,16 @@ async fn bad_input_is_a_problem_that_names_the_field_and_stores_nothing() {
     let path = format!("/api/v1/obligations/{h1}/entries");
     for (headers, status, code) in [
         (vec![], StatusCode::FORBIDDEN, "forbidden"),
-        (vec![("authorization", "")], StatusCode::UNAUTHORIZED, "unauthenticated"),
         (
-            vec![("authorization", "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")],
+            vec![("authorization", "")],
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+        ),
+        (
+            vec![(
+                "authorization",
+                "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            )],
             StatusCode::UNAUTHORIZED,
             "invalid_token",
         ),

@@ -1,11 +1,16 @@
-//! The board under concurrent HTTP load, on the demo district.
+//! The board under concurrent HTTP load, on the demo district, signed in as the
+//! administrator (who sees every unit) with a password made up for the run.
 
 use super::report::{self, header_of};
 use super::{BoardArgs, load, scratch};
 use crate::demo::{plan, seed};
 use crate::{serve, stores};
+use anyhow::Context;
+use auth::Secret;
 use event_store::{Clock, ManualClock};
+use std::net::SocketAddr;
 use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Which path request `i` asks for.
 type Paths = Box<dyn Fn(usize) -> String + Send + Sync>;
@@ -16,18 +21,33 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     let now = plan::now();
     let clock = Arc::new(ManualClock::new(now));
     let opened = stores::open(&url, clock.clone())?;
-    seed::prepare(opened.log.clone(), clock.clone(), &plan::Plan::build()).await?;
+    let plan = plan::Plan::build();
+    seed::prepare(opened.log.clone(), clock.clone(), &plan).await?;
+    let events = opened.log.head().await?;
     clock.set(now);
     for projection in serve::projections() {
         projector::catch_up(opened.log.clone(), &opened.models, projection).await?;
     }
     let clock: Arc<dyn Clock> = clock;
-    let running = serve::start(opened, clock, "127.0.0.1:0".parse()?).await?;
+    // A password nobody knows beyond this run; the scratch store goes away with it.
+    let password = Secret::new(format!("bench-{:032x}", rand::random::<u128>()));
+    let running = serve::start(
+        opened,
+        clock,
+        "127.0.0.1:0".parse()?,
+        Some(password.clone()),
+    )
+    .await?;
     let address = running.address;
-    let unit = first_unit(address).await?;
+    let token = sign_in(address, api::ADMIN, &password).await?;
+    let unit = first_unit(address, &token).await?;
     println!(
-        "The demo district (52 units, 20 groups, 261 cadres, 8,316 events) over HTTP on \
-         loopback, {} keep-alive clients",
+        "The demo district ({} units, {} groups, {} cadres, {} logins, {events} events) over \
+         HTTP on loopback, {} keep-alive clients, each request signed in with a bearer token",
+        plan.district.units.len(),
+        plan.district.groups.len(),
+        plan.district.cadres.len(),
+        plan.logins.len(),
         args.clients
     );
     println!();
@@ -68,9 +88,18 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
         let path: Arc<dyn Fn(usize) -> String + Send + Sync> = Arc::from(path);
         // Warm up: the first request of each fills caches.
         let warm = path.clone();
-        load::get(address, move |i| warm(i + 1_000_000), 1, 10, String::new()).await?;
+        load::get(
+            address,
+            &token,
+            move |i| warm(i + 1_000_000),
+            1,
+            10,
+            String::new(),
+        )
+        .await?;
         let m = load::get(
             address,
+            &token,
             move |i| path(i),
             args.clients,
             requests,
@@ -82,15 +111,50 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     running.stop().await
 }
 
-/// The id of the first unit on the board.
-async fn first_unit(address: std::net::SocketAddr) -> anyhow::Result<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// Sends one request on its own connection; the body of the answer, unless it is not 200.
+async fn once(address: SocketAddr, request: &str) -> anyhow::Result<String> {
     let mut s = tokio::net::TcpStream::connect(address).await?;
-    s.write_all(b"GET /api/v1/units HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .await?;
-    let mut body = String::new();
-    s.read_to_string(&mut body).await?;
-    let json = body.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    s.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    s.read_to_string(&mut response).await?;
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    if !head.starts_with("HTTP/1.1 200") {
+        anyhow::bail!("{}: {body:.300}", head.lines().next().unwrap_or_default());
+    }
+    Ok(body.to_owned())
+}
+
+/// Signs in and returns the bearer token.
+async fn sign_in(address: SocketAddr, username: &str, password: &Secret) -> anyhow::Result<String> {
+    let body = serde_json::json!({"username": username, "password": password.expose()}).to_string();
+    let answer = once(
+        address,
+        &format!(
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await
+    .context("signing in")?;
+    let answer: serde_json::Value = serde_json::from_str(&answer)?;
+    answer["token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no token in the answer to the sign-in")
+}
+
+/// The id of the first unit the administrator sees.
+async fn first_unit(address: SocketAddr, token: &str) -> anyhow::Result<String> {
+    let json = once(
+        address,
+        &format!(
+            "GET /api/v1/units HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+             Connection: close\r\n\r\n"
+        ),
+    )
+    .await
+    .context("listing the units")?;
     let start = json
         .find("\"unit_id\":\"")
         .ok_or_else(|| anyhow::anyhow!("no unit in {json:.200}"))?

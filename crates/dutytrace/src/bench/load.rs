@@ -1,6 +1,7 @@
 //! A small HTTP/1.1 load generator: `clients` connections kept alive, each sending GETs
-//! back to back until `requests` have been answered between them; latency per request.
-//! Enough for the board benchmark, with no dependency beyond tokio.
+//! back to back, signed in with one bearer token, until `requests` have been answered
+//! between them; latency per request. Enough for the board benchmark, with no dependency
+//! beyond tokio.
 
 use super::report::{Measured, histogram};
 use anyhow::{Context, bail};
@@ -11,9 +12,10 @@ use std::time::Instant;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-/// Runs the load and measures it; request `i` asks for `path(i)`.
+/// Runs the load and measures it; request `i` asks for `path(i)`, with `token`.
 pub(crate) async fn get(
     address: SocketAddr,
+    token: &str,
     path: impl Fn(usize) -> String + Send + Sync + 'static,
     clients: usize,
     requests: usize,
@@ -21,10 +23,11 @@ pub(crate) async fn get(
 ) -> anyhow::Result<Measured> {
     let counter = Arc::new(AtomicUsize::new(0));
     let path = Arc::new(path);
+    let authorization: Arc<str> = Arc::from(format!("Authorization: Bearer {token}\r\n"));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (counter, path) = (counter.clone(), path.clone());
+        let (counter, path, authorization) = (counter.clone(), path.clone(), authorization.clone());
         tasks.push(tokio::spawn(async move {
             let stream = TcpStream::connect(address).await?;
             stream.set_nodelay(true)?;
@@ -36,7 +39,7 @@ pub(crate) async fn get(
                     break;
                 }
                 let request = format!(
-                    "GET {} HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n\r\n",
+                    "GET {} HTTP/1.1\r\nHost: {address}\r\nAccept: application/json\r\n{authorization}\r\n",
                     path(i)
                 );
                 let t = Instant::now();

@@ -1,9 +1,11 @@
 //! The demo district as a pure, deterministic plan: its organisation, the 2026 list and
-//! key tasks, and every duty entry of January to July, each at the instant it is recorded.
+//! key tasks, the logins, and every duty entry of January to July, each at the instant it
+//! is recorded.
 //! The same plan every time: names and outcomes come from a seeded RNG, ids are UUIDv5 of
 //! names, and event ids derive from each step's idempotency key.
 
 pub mod list;
+pub mod logins;
 pub mod org;
 pub mod schedule;
 
@@ -17,6 +19,7 @@ use domain::list::{AssignList, ListCommand, PublishList};
 use domain::org::CadreDuty;
 use domain::task::SetKeyTask;
 use domain::unit::RegisterUnit;
+use domain::user::RegisterUser;
 use event_store::Actor;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -55,6 +58,8 @@ pub struct Plan {
     pub list: PublishList,
     pub assign: AssignList,
     pub tasks: Vec<SetKeyTask>,
+    /// The logins of the cadres, the leaders in charge and the staff (see [`logins`]).
+    pub logins: Vec<RegisterUser>,
     /// The duty entries, in the order of recording.
     pub entries: Vec<Entry>,
 }
@@ -68,6 +73,7 @@ pub enum Command {
     Cadre(RegisterCadre),
     List(ListCommand),
     KeyTask(SetKeyTask),
+    User(RegisterUser),
     Duty(Box<Entry>),
 }
 
@@ -114,6 +120,7 @@ impl Plan {
         let tasks = list::key_tasks(&district.units);
         let entries = schedule::entries(&mut rng, &owners, &tasks);
         Self {
+            logins: logins::logins(&district),
             list: list::publish(),
             assign: AssignList {
                 list_id: list::list_id(),
@@ -134,7 +141,7 @@ impl Plan {
 
     /// Every step in chronological order: on 5 January the list, then the district
     /// (units; groups and leaders; principal leaders and group heads; team members), the
-    /// list's assignment and the key tasks; then the entries.
+    /// list's assignment, the key tasks and the logins; then the entries.
     pub fn steps(&self) -> Vec<Step> {
         let admin = Actor::new(ADMIN).expect("a valid actor");
         let mut steps = Vec::new();
@@ -177,6 +184,9 @@ impl Plan {
         );
         for (n, t) in self.tasks.iter().enumerate() {
             push(70, format!("task-{n}"), Command::KeyTask(t.clone()));
+        }
+        for u in &self.logins {
+            push(80, format!("user-{}", u.username), Command::User(u.clone()));
         }
         for e in &self.entries {
             let actor = Actor::new(format!("cadre:{}", e.record.actor)).expect("a valid actor");
