@@ -2,7 +2,7 @@
 //! one outside it, asserting the status and that nothing outside the scope — no id, no
 //! name — appears in any answer.
 
-use crate::support::{Answer, PASSWORD, TestApp, spawn_app};
+use crate::support::{ADMIN_PASSWORD, Answer, PASSWORD, TestApp, spawn_app, spawn_app_with};
 use axum::http::StatusCode;
 use event_store::Clock as _;
 use serde_json::{Value, json};
@@ -889,5 +889,32 @@ async fn a_page_signed_in_by_cookie_needs_its_csrf_token_for_changes() {
         if want == StatusCode::FORBIDDEN {
             assert_eq!(r.json["code"], "csrf_failed");
         }
+    }
+}
+
+#[tokio::test]
+async fn expired_forged_and_other_deployments_tokens_are_one_401() {
+    let t = spawn_app_with("2026-01-05T09:00:00+08:00", auth::SessionPolicy::default()).await;
+    let other = spawn_app("2026-01-05T09:00:00+08:00").await;
+    async fn me(t: &TestApp, token: String) -> Answer {
+        t.call("GET", "/api/v1/auth/me", None, &[("authorization", &token)])
+            .await
+    }
+    assert_eq!(me(&t, t.admin.clone()).await.status, StatusCode::OK);
+    // Another deployment's token, valid there: unknown here, and the answer says no more.
+    let foreign = me(&t, other.admin.clone()).await;
+    let mut forged = t.admin.clone();
+    forged.pop();
+    forged.push(if t.admin.ends_with('A') { 'B' } else { 'A' });
+    let forged = me(&t, forged).await;
+    // Idle for more than two hours: expired.
+    let fresh = t.sign_in(api::ADMIN, ADMIN_PASSWORD).await;
+    t.clock
+        .set(t.clock.now() + chrono::TimeDelta::hours(2) + chrono::TimeDelta::seconds(1));
+    let expired = me(&t, fresh).await;
+    for r in [&foreign, &forged, &expired] {
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.text);
+        assert_eq!(r.json["code"], "invalid_token");
+        assert_eq!(r.text, foreign.text, "one answer for every bad token");
     }
 }

@@ -36,6 +36,17 @@ pub fn at(s: &str) -> DateTime<Utc> {
 
 /// A fresh application whose clock reads `now`.
 pub async fn spawn_app(now: &str) -> TestApp {
+    // Tests move the clock by months: sessions here last for years (expiry has its own
+    // tests, with the real lifetimes).
+    let years = SessionPolicy {
+        absolute: chrono::TimeDelta::days(3650),
+        idle: chrono::TimeDelta::days(3650),
+    };
+    spawn_app_with(now, years).await
+}
+
+/// A fresh application whose sessions live as `sessions` says.
+pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(at(now)));
     let options = SqliteOptions {
@@ -55,14 +66,9 @@ pub async fn spawn_app(now: &str) -> TestApp {
             projector::spawn(store.clone(), &models, p, ProjectorOptions::default()).unwrap(),
         );
     }
-    // Tests move the clock by months: sessions here last for years (expiry has its own
-    // tests, with the real lifetimes).
     let config = AuthConfig {
         hash_cost: HashCost::insecure_fast_for_tests(),
-        sessions: SessionPolicy {
-            absolute: chrono::TimeDelta::days(3650),
-            idle: chrono::TimeDelta::days(3650),
-        },
+        sessions,
         ..AuthConfig::default()
     };
     let credentials =
