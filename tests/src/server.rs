@@ -1,27 +1,47 @@
-//! Starting the real binary as a server on a temporary store, speaking HTTP to it, and
-//! stopping it — as an operator would.
+//! Starting the real binary as a server on a temporary store, signing in and speaking HTTP
+//! to it, and stopping it — as an operator would.
+//!
+//! The server is started with `DUTYTRACE_ADMIN_PASSWORD` set to [`ADMIN_PASSWORD`] and the
+//! harness signs in as `admin`: the requests of [`Server`] carry the administrator's bearer
+//! token. [`Server::sign_in`] gives a [`Client`] that speaks as another user, and
+//! [`Server::anonymous`] one that sends no token at all.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The password the server under test gives `admin` (it is never a real one).
+pub const ADMIN_PASSWORD: &str = "test-admin-password";
+
 /// A running `dutytrace serve`, killed if the test ends without stopping it.
 #[derive(Debug)]
 pub struct Server {
     child: Child,
     pub address: String,
+    /// The administrator's bearer token.
+    admin: String,
+}
+
+/// Someone speaking to a [`Server`]: a signed-in user (their token on every request) or
+/// nobody.
+#[derive(Debug, Clone)]
+pub struct Client<'a> {
+    address: &'a str,
+    token: Option<String>,
 }
 
 impl Server {
-    /// Starts `bin serve` on `store` with the clock fixed at `now`, and waits until it is
-    /// ready (its read models caught up), as an orchestrator's readiness probe would.
+    /// Starts `bin serve` on `store` with the clock fixed at `now` and the administrator's
+    /// password [`ADMIN_PASSWORD`], waits until it is ready (its read models caught up), as
+    /// an orchestrator's readiness probe would, and signs in as `admin`.
     pub fn start(bin: &Path, store: &str, now: &str) -> Self {
         let mut child = Command::new(bin)
             .args(["serve", "--store", store, "--listen", "127.0.0.1:0"])
             .env("DUTYTRACE_NOW", now)
+            .env("DUTYTRACE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -37,12 +57,16 @@ impl Server {
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_owned();
-        let server = Self { child, address };
+        let mut server = Self {
+            child,
+            address,
+            admin: String::new(),
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let (status, body) = server.get("/readyz");
+            let (status, body) = server.anonymous().get("/readyz");
             if status == 200 {
-                return server;
+                break;
             }
             assert!(
                 Instant::now() < deadline,
@@ -50,6 +74,9 @@ impl Server {
             );
             std::thread::yield_now();
         }
+        let admin = server.sign_in("admin", ADMIN_PASSWORD);
+        server.admin = admin.token().expect("a token").to_owned();
+        server
     }
 
     /// Stops the server with SIGTERM and checks it exits cleanly.
@@ -62,6 +89,75 @@ impl Server {
         assert!(sent.success());
         let status = self.child.wait().expect("the server exits");
         assert!(status.success(), "exit status {status}");
+    }
+
+    /// `POST /api/v1/auth/login`: (status, body).
+    pub fn login(&self, username: &str, password: &str) -> (u16, Value) {
+        self.anonymous().post(
+            "/api/v1/auth/login",
+            &json!({"username": username, "password": password}),
+            &[],
+        )
+    }
+
+    /// Signs in as `username`; panics unless that succeeds.
+    pub fn sign_in(&self, username: &str, password: &str) -> Client<'_> {
+        let (status, body) = self.login(username, password);
+        assert_eq!(status, 200, "sign-in as {username}: {body}");
+        let token = body["token"].as_str().expect("a token").to_owned();
+        Client {
+            address: &self.address,
+            token: Some(token),
+        }
+    }
+
+    /// The administrator `admin` (whom the requests of `Server` itself are sent as).
+    pub fn admin(&self) -> Client<'_> {
+        Client {
+            address: &self.address,
+            token: Some(self.admin.clone()),
+        }
+    }
+
+    /// Nobody: requests without a token.
+    pub fn anonymous(&self) -> Client<'_> {
+        Client {
+            address: &self.address,
+            token: None,
+        }
+    }
+
+    /// GET as the administrator: (status, body).
+    pub fn get(&self, path: &str) -> (u16, String) {
+        self.admin().get(path)
+    }
+
+    /// GET as the administrator, as JSON; panics unless 200.
+    pub fn get_json(&self, path: &str) -> Value {
+        self.admin().get_json(path)
+    }
+
+    /// POST a JSON body as the administrator: (status, parsed body).
+    pub fn post(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> (u16, Value) {
+        self.admin().post(path, body, headers)
+    }
+
+    /// One request as the administrator.
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
+        self.admin().request(method, path, body, headers)
+    }
+}
+
+impl Client<'_> {
+    /// The bearer token sent, if any.
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 
     /// GET: (status, body).
@@ -82,7 +178,8 @@ impl Server {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    /// One HTTP/1.1 request on its own connection.
+    /// One HTTP/1.1 request on its own connection, with `Authorization: Bearer` when
+    /// signed in.
     pub fn request(
         &self,
         method: &str,
@@ -90,11 +187,14 @@ impl Server {
         body: Option<&str>,
         headers: &[(&str, &str)],
     ) -> (u16, String) {
-        let mut s = TcpStream::connect(&self.address).expect("connects");
+        let mut s = TcpStream::connect(self.address).expect("connects");
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
             self.address
         );
+        if let Some(token) = &self.token {
+            head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
         for (k, v) in headers {
             head.push_str(&format!("{k}: {v}\r\n"));
         }

@@ -4,8 +4,9 @@
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
 use dutytrace_tests::server::Server;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dutytrace-under-test");
 
@@ -21,23 +22,107 @@ fn serve_answers_health_readiness_and_metrics_then_stops_gracefully_on_sigterm()
 
     let ready = server.get_json("/readyz");
     assert_eq!(ready["status"], "ready");
-    assert_eq!(ready["head"], 0);
-    assert_eq!(ready["projectors"][0]["name"], "catalog");
+    // The one event is the administrator's registration (DUTYTRACE_ADMIN_PASSWORD).
+    assert_eq!(ready["head"], 1);
+    let names: Vec<&str> = ready["projectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["catalog", "board", "directory"]);
 
     let (status, body) = server.get("/metrics");
     assert_eq!(status, 200);
     assert!(body.contains("dutytrace_store_up 1"), "{body}");
-    assert!(body.contains("dutytrace_log_head_position 0"), "{body}");
+    assert!(body.contains("dutytrace_log_head_position 1"), "{body}");
+    // Signing in as admin waited for the directory to know the administrator.
     assert!(
-        body.contains("dutytrace_projector_lag_events{projection=\"catalog\"} 0"),
+        body.contains("dutytrace_projector_lag_events{projection=\"directory\"} 0"),
         "{body}"
     );
 
     // SIGTERM: the server stops the API and the projectors and exits cleanly.
     server.stop();
-    // Both files exist: the log and its read models.
+    // The three files exist: the log, its read models and the credentials.
     assert!(dir.path().join("t.db").exists());
     assert!(dir.path().join("t.views.db").exists());
+    assert!(dir.path().join("t.auth.db").exists());
+}
+
+#[test]
+fn the_api_wants_a_token_and_the_admin_password_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("t.db").display());
+    let server = Server::start(Path::new(BIN), &store, "2026-01-05T09:00:00+08:00");
+    let (status, body) = server.anonymous().get("/api/v1/units");
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("\"code\":\"unauthenticated\""), "{body}");
+    assert_eq!(server.anonymous().get("/healthz").0, 200);
+    assert_eq!(server.anonymous().get("/api/openapi.json").0, 200);
+    let (status, _) = server.login("admin", "not-the-password");
+    assert_eq!(status, 401);
+    let me = server.get_json("/api/v1/auth/me");
+    assert_eq!(
+        (me["username"].as_str(), me["role"].as_str()),
+        (Some("admin"), Some("commission"))
+    );
+    server.stop();
+}
+
+#[test]
+fn a_short_admin_password_is_a_clear_error_that_does_not_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("t.db").display());
+    let out = Command::new(BIN)
+        .args(["serve", "--store", &store, "--listen", "127.0.0.1:0"])
+        .env("DUTYTRACE_ADMIN_PASSWORD", "hunter2")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("DUTYTRACE_ADMIN_PASSWORD") && err.contains("at least 10 characters"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(
+        !dir.path().join("t.db").exists(),
+        "refused before opening the store"
+    );
+}
+
+#[test]
+fn without_an_admin_password_serve_warns_and_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("t.db").display());
+    let mut child = Command::new(BIN)
+        .args(["serve", "--store", &store, "--listen", "127.0.0.1:0"])
+        .env_remove("DUTYTRACE_ADMIN_PASSWORD")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // The warning comes before the server says where it listens.
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("serving on http://"), "{line}");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        err.contains("DUTYTRACE_ADMIN_PASSWORD is not set: nobody can sign in as `admin`"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,23 +1,27 @@
 //! The whole duty story against the real binary, restarted with a later `DUTYTRACE_NOW`
-//! at each step: publish a list, record on time, let an obligation go yellow, then red,
-//! backfill it to orange — and the board as of a past instant never changes.
+//! at each step: the administrator sets up the organisation, the list and a login for the
+//! cadre; the cadre signs in and records on time; an obligation goes yellow, then red; the
+//! cadre backfills it to orange — and the board as of a past instant never changes.
 
 use domain::calendar::{Cadence, Period};
 use domain::ids::{CadreId, ItemId, ListId, ObligationId};
 use domain::obligation::Source;
 use domain::org::Subject;
-use dutytrace_tests::server::Server;
+use dutytrace_tests::server::{Client, Server};
 use serde_json::{Value, json};
 use std::path::Path;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dutytrace-under-test");
+/// The cadre's login.
+const CADRE_USERNAME: &str = "zhangsan";
+const CADRE_PASSWORD: &str = "zhangsan-story-password";
 
 fn enc(s: &str) -> String {
     s.replace('+', "%2B").replace(':', "%3A")
 }
 
 /// The light of one obligation in a cadre's obligations as of `as_of`.
-fn light(s: &Server, cadre: CadreId, id: ObligationId, as_of: &str, min: u64) -> String {
+fn light(s: &Client<'_>, cadre: CadreId, id: ObligationId, as_of: &str, min: u64) -> String {
     let v = s.get_json(&format!(
         "/api/v1/cadres/{cadre}/obligations?as_of={}&min_position={min}",
         enc(as_of)
@@ -32,7 +36,8 @@ fn light(s: &Server, cadre: CadreId, id: ObligationId, as_of: &str, min: u64) ->
 }
 
 fn board(s: &Server, as_of: &str) -> Value {
-    s.get_json(&format!("/api/v1/board?as_of={}", enc(as_of)))
+    s.admin()
+        .get_json(&format!("/api/v1/board?as_of={}", enc(as_of)))
 }
 
 fn position(v: &Value) -> u64 {
@@ -97,22 +102,48 @@ fn publish_record_yellow_red_backfill_orange_across_restarts() {
     let h1 = oblig(half, Cadence::HalfYearly, 1);
     let q2 = oblig(quarter, Cadence::Quarterly, 2);
 
-    // Recorded on time, by the cadre himself.
-    let cadre_header = cadre_id.to_string();
-    let who = [("X-Dutytrace-Cadre", cadre_header.as_str())];
-    let (st, rec) = s.post(
-        &format!("/api/v1/obligations/{h1}/entries"),
-        &json!({"performed_on": "2026-01-05", "content": "召开分管科室党风廉政建设专题会议"}),
-        &who,
+    // The cadre gets a login (一人一个ID): the password goes to the credential file only.
+    let (st, user) = s.post(
+        "/api/v1/users",
+        &json!({"username": CADRE_USERNAME, "display_name": "张三",
+                "account": {"kind": "cadre", "cadre_id": cadre_id},
+                "password": CADRE_PASSWORD}),
+        &[],
     );
+    assert_eq!(st, 201, "{user}");
+
+    // Nobody records anything without signing in; nor does the administrator, who is no
+    // cadre: an entry is made by the cadre, with their own login.
+    let entry =
+        json!({"performed_on": "2026-01-05", "content": "召开分管科室党风廉政建设专题会议"});
+    let h1_entries = format!("/api/v1/obligations/{h1}/entries");
+    let (st, body) = s.anonymous().post(&h1_entries, &entry, &[]);
+    assert_eq!(
+        (st, body["code"].as_str()),
+        (401, Some("unauthenticated")),
+        "{body}"
+    );
+    let (st, body) = s.anonymous().get("/api/v1/board");
+    assert_eq!(st, 401, "{body}");
+    let (st, body) = s.post(&h1_entries, &entry, &[]);
+    assert_eq!(
+        (st, body["code"].as_str()),
+        (403, Some("forbidden")),
+        "{body}"
+    );
+
+    // Recorded on time, by the cadre himself.
+    let zhang = s.sign_in(CADRE_USERNAME, CADRE_PASSWORD);
+    let (st, rec) = zhang.post(&h1_entries, &entry, &[]);
     assert_eq!((st, rec["kind"].as_str()), (201, Some("recorded")), "{rec}");
     let p = position(&rec);
+    // The cadre sees his own record.
     assert_eq!(
-        light(&s, cadre_id, h1, "2026-01-05T10:00:00+08:00", p),
+        light(&zhang, cadre_id, h1, "2026-01-05T10:00:00+08:00", p),
         "green"
     );
     assert_eq!(
-        light(&s, cadre_id, q2, "2026-01-05T10:00:00+08:00", p),
+        light(&zhang, cadre_id, q2, "2026-01-05T10:00:00+08:00", p),
         "pending"
     );
     s.stop();
@@ -134,18 +165,20 @@ fn publish_record_yellow_red_backfill_orange_across_restarts() {
     // 2 July: it went red.
     let s = Server::start(bin, &store, "2026-07-02T10:00:00+08:00");
     assert_eq!(
-        light(&s, cadre_id, q2, "2026-07-02T10:00:00+08:00", 0),
+        light(&s.admin(), cadre_id, q2, "2026-07-02T10:00:00+08:00", 0),
         "red"
     );
     let board_before = board(&s, "2026-07-03T00:00:00+08:00");
     s.stop();
 
-    // 5 July: the backfill (补录) is stored as such and turns it orange from then on.
+    // 5 July: the backfill (补录) is stored as such and turns it orange from then on. The
+    // login outlives the restarts; the cadre signs in again.
     let s = Server::start(bin, &store, "2026-07-05T10:00:00+08:00");
-    let (st, late) = s.post(
+    let zhang = s.sign_in(CADRE_USERNAME, CADRE_PASSWORD);
+    let (st, late) = zhang.post(
         &format!("/api/v1/obligations/{q2}/entries"),
         &json!({"performed_on": "2026-06-29", "content": "补录：6月29日开展分管领域廉政风险排查"}),
-        &who,
+        &[],
     );
     assert_eq!(
         (st, late["kind"].as_str()),
@@ -154,7 +187,7 @@ fn publish_record_yellow_red_backfill_orange_across_restarts() {
     );
     let p = position(&late);
     assert_eq!(
-        light(&s, cadre_id, q2, "2026-07-05T11:00:00+08:00", p),
+        light(&s.admin(), cadre_id, q2, "2026-07-05T11:00:00+08:00", p),
         "orange"
     );
     // What the board showed on 3 July is what it still shows.
@@ -180,5 +213,32 @@ fn publish_record_yellow_red_backfill_orange_across_restarts() {
         (Some(1), Some(1))
     );
     assert_eq!(after["green"], 1);
+    // Both entries are on the cadre's record under his own login.
+    let history = s.get_json(&format!("/api/v1/cadres/{cadre_id}/history"));
+    let entries: Vec<(&str, &str)> = history["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| {
+            e["event_type"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Duty"))
+        })
+        .map(|e| {
+            (
+                e["event_type"].as_str().expect("a type"),
+                e["actor"].as_str().expect("an actor"),
+            )
+        })
+        .collect();
+    let by_cadre = format!("user:{CADRE_USERNAME}");
+    assert_eq!(
+        entries,
+        [
+            ("DutyRecorded", by_cadre.as_str()),
+            ("DutyBackfilled", by_cadre.as_str())
+        ],
+        "{history}"
+    );
     s.stop();
 }
