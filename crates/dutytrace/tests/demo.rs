@@ -228,6 +228,24 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
         ])
     );
     assert_eq!(Some(log[0].1), plan.first_event_id());
+    // Every event names its actor as the API would: the cadres' own logins for their
+    // entries, the administrator for the set-up.
+    let all = s
+        .opened
+        .log
+        .read_all(1, &event_store::Filter::all(), usize::MAX >> 1)
+        .await
+        .unwrap()
+        .events;
+    for e in &all {
+        let actor = e.actor.as_str();
+        if e.event_type.as_str().starts_with("Duty") {
+            let n: usize = actor.strip_prefix("user:c").unwrap().parse().unwrap();
+            assert!((1..=261).contains(&n), "{actor}");
+        } else {
+            assert_eq!(actor, "user:admin", "{}", e.event_type);
+        }
+    }
 
     // A second run recognises the district and writes nothing.
     assert_eq!(s.prepare(plan).await.unwrap(), Prepared::Found { events });

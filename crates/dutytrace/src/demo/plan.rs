@@ -36,6 +36,9 @@ pub const SEED: u64 = 0x2026_0731;
 pub const NOW: &str = "2026-07-31T18:00:00+08:00";
 /// Names the demo's ids (UUIDv5).
 const NAMESPACE: Uuid = Uuid::from_u128(0x6475_7479_7472_6163_652d_6465_6d6f_2026);
+/// Bumped whenever the steps change, so that a demo log seeded by an older plan is
+/// refused rather than resumed into a mixture.
+const PLAN_REVISION: u32 = 2;
 /// The commission administrator who sets the district up.
 const ADMIN: &str = "user:admin";
 
@@ -154,10 +157,11 @@ impl Plan {
             });
         };
         // The list comes first, alone at its instant: its event is the log's first, the
-        // same on every run, and so recognises the demo's log.
+        // same on every run, and so recognises the demo's log (of this revision of the
+        // plan: an older demo's log is not resumed into a different district).
         push(
             0,
-            "list-publish".into(),
+            format!("list-publish-r{PLAN_REVISION}"),
             Command::List(self.list.clone().into()),
         );
         let d = &self.district;
@@ -188,8 +192,19 @@ impl Plan {
         for u in &self.logins {
             push(80, format!("user-{}", u.username), Command::User(u.clone()));
         }
+        // Entries are made by the cadres themselves, signed in with their own logins.
+        let username: std::collections::HashMap<_, _> = d
+            .cadres
+            .iter()
+            .enumerate()
+            .map(|(n, c)| (c.cadre_id, logins::cadre_username(n)))
+            .collect();
         for e in &self.entries {
-            let actor = Actor::new(format!("cadre:{}", e.record.actor)).expect("a valid actor");
+            let who = username
+                .get(&e.record.actor)
+                .cloned()
+                .unwrap_or_else(|| e.record.actor.to_string());
+            let actor = Actor::new(format!("user:{who}")).expect("a valid actor");
             steps.push(Step {
                 at: e.at,
                 actor,

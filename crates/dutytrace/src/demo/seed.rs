@@ -51,8 +51,9 @@ pub async fn prepare(
         let first_id = first.events.first().map(|e| e.event_id);
         if first_id != plan.first_event_id() {
             bail!(
-                "this store already holds another event log (its first event is {}, not the demo's): \
-                 the demo neither adds to nor deletes anyone's log; give it another --store",
+                "this store already holds another event log (its first event is {}, not the demo's; \
+                 a demo log seeded by an older version is another log too): the demo neither adds \
+                 to nor deletes anyone's log; give it another --store",
                 first_id.map_or_else(|| "unreadable".to_owned(), |id| id.to_string())
             );
         }
