@@ -85,9 +85,13 @@ fn presented(parts: &Parts) -> Result<Option<(Secret, Via)>, ApiError> {
 
 /// The user a token belongs to (401 for any token that is not a live session).
 pub(crate) async fn session_user(s: &AppState, token: &Secret) -> Result<UserId, ApiError> {
+    let now = s.app.clock().now();
+    // A session checked in the last few seconds needs no file and no blocking thread.
+    if let Some(session) = s.auth.remembered(token, now) {
+        return Ok(UserId(session.user_id));
+    }
     let auth = s.auth.clone();
     let token = token.clone();
-    let now = s.app.clock().now();
     let session = tokio::task::spawn_blocking(move || auth.authenticate(&token, now))
         .await
         .map_err(|e| ApiError::new("internal", e.to_string()))?

@@ -1,5 +1,6 @@
 //! The credential store: one SQLite file next to the event log, behind one connection.
 
+mod cache;
 mod login;
 mod tokens;
 
@@ -43,6 +44,7 @@ pub struct CredentialStore {
     hasher: Hasher,
     deployment: DeploymentId,
     config: AuthConfig,
+    sessions: cache::SessionCache,
 }
 
 impl fmt::Debug for CredentialStore {
@@ -78,6 +80,7 @@ impl CredentialStore {
             hasher: Hasher::new(config.hash_cost)?,
             deployment,
             config,
+            sessions: cache::SessionCache::default(),
         })
     }
 

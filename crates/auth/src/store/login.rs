@@ -156,6 +156,7 @@ impl CredentialStore {
         tx.execute(queries::SESSION_DELETE_USER, [user_id.to_string()])?;
         tx.execute(queries::FAILURES_CLEAR, [username])?;
         tx.commit()?;
+        self.sessions.forget_user(user_id);
         Ok(())
     }
 

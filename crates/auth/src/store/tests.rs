@@ -400,3 +400,63 @@ fn no_password_or_token_in_the_file_or_in_any_message() {
     assert!(messages.iter().any(|m| m.contains("LockedOut")));
     assert!(messages.iter().any(|m| m.contains("InvalidToken")));
 }
+
+#[test]
+fn a_remembered_session_is_forgotten_by_every_revocation_at_once() {
+    let (_dir, store, alice) = with_alice();
+    let new = Secret::new("another fine password");
+    type Revoke<'a> = Box<dyn Fn(&Secret) + 'a>;
+    let revocations: Vec<(&str, Revoke<'_>)> = vec![
+        (
+            "logout",
+            Box::new(|t: &Secret| store.revoke(t).expect("revokes")),
+        ),
+        (
+            "revoke all",
+            Box::new(|_: &Secret| {
+                store.revoke_all(alice).expect("revokes");
+            }),
+        ),
+        (
+            "reset",
+            Box::new(|_: &Secret| store.reset_password(alice, &new).expect("resets")),
+        ),
+        (
+            "purge",
+            Box::new(|_: &Secret| {
+                store.purge_expired(t0()).expect("purges");
+            }),
+        ),
+    ];
+    for (what, revoke) in revocations {
+        let token = store.issue(alice, t0()).expect("issues");
+        assert!(
+            store.remembered(&token, t0()).is_none(),
+            "{what}: not checked yet"
+        );
+        store.authenticate(&token, t0()).expect("valid");
+        assert_eq!(
+            store.remembered(&token, t0()).map(|s| s.user_id),
+            Some(alice),
+            "{what}: remembered after a check"
+        );
+        revoke(&token);
+        if what == "purge" {
+            // Nothing expired: the purge forgets, the file still knows it.
+            assert!(store.remembered(&token, t0()).is_none());
+            assert!(store.authenticate(&token, t0()).is_ok());
+            continue;
+        }
+        assert!(store.remembered(&token, t0()).is_none(), "{what}");
+        assert_eq!(
+            store.authenticate(&token, t0()),
+            Err(AuthError::InvalidToken),
+            "{what}"
+        );
+    }
+    // Another deployment's store remembers nothing of ours.
+    let token = store.issue(alice, t0()).expect("issues");
+    store.authenticate(&token, t0()).expect("valid");
+    let (_other_dir, other, _) = with_alice();
+    assert!(other.remembered(&token, t0()).is_none());
+}
