@@ -4,7 +4,8 @@
 //!
 //! Streams: `unit-<id>`, `group-<id>`, `cadre-<id>`, `leader-<id>`, `list-<id>`,
 //! `task-<id>`, `obligation-<id>` for the entries of one obligation, `user-<id>` for a login
-//! and `access-<user id>` for the histories that user read.
+//! `access-<user id>` for the histories that user read, and `reminder-<obligation id>` for the
+//! deadline watcher's reminders of one obligation.
 
 use crate::calendar::Period;
 use crate::ids::{
@@ -226,6 +227,34 @@ pub struct HistoryRead {
     pub as_of: Option<DateTime<Utc>>,
 }
 
+/// 履责提醒: an obligation entered its yellow week (its deadline is at most 7 days away) with
+/// its required count not reached. Appended once per obligation by the deadline watcher.
+/// Stream `reminder-<obligation id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YellowWeekEntered {
+    pub obligation_id: ObligationId,
+    pub subject: Subject,
+    pub deadline: NaiveDate,
+    pub required_count: u32,
+    /// Entries counting at the start of the yellow week.
+    pub count: u32,
+    /// The first day of the yellow week (deadline − 6 days).
+    pub first_day: NaiveDate,
+}
+
+/// 约谈提醒: an obligation went red — its deadline passed without the required count — so an
+/// admonishment talk is due. Appended once per obligation by the deadline watcher. Stream
+/// `reminder-<obligation id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmonishmentDue {
+    pub obligation_id: ObligationId,
+    pub subject: Subject,
+    pub deadline: NaiveDate,
+    pub required_count: u32,
+    /// Entries counting at the end of the deadline day.
+    pub count: u32,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -322,6 +351,8 @@ events!(
     UserReactivated,
     UserPasswordReset,
     HistoryRead,
+    YellowWeekEntered,
+    AdmonishmentDue,
 );
 
 impl Event {
@@ -348,6 +379,8 @@ impl Event {
             Self::UserReactivated(e) => stream::user(e.user_id),
             Self::UserPasswordReset(e) => stream::user(e.user_id),
             Self::HistoryRead(e) => stream::access(e.reader),
+            Self::YellowWeekEntered(e) => stream::reminder(e.obligation_id),
+            Self::AdmonishmentDue(e) => stream::reminder(e.obligation_id),
         }
     }
 }
@@ -382,5 +415,8 @@ pub mod stream {
     }
     pub fn access(reader: UserId) -> String {
         format!("access-{reader}")
+    }
+    pub fn reminder(id: ObligationId) -> String {
+        format!("reminder-{id}")
     }
 }

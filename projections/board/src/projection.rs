@@ -137,7 +137,9 @@ impl Projection for Board {
             | Event::UserDeactivated(_)
             | Event::UserReactivated(_)
             | Event::UserPasswordReset(_)
-            | Event::HistoryRead(_) => Ok(()),
+            | Event::HistoryRead(_)
+            | Event::YellowWeekEntered(_)
+            | Event::AdmonishmentDue(_) => Ok(()),
         }
         .map_err(fail)
     }
