@@ -151,3 +151,16 @@ CREATE TABLE IF NOT EXISTS board_entry_corrections (
     content      TEXT    NOT NULL,
     PRIMARY KEY (obligation_id, entry_id, seq)
 ) STRICT, WITHOUT ROWID;
+
+-- The deadline watcher's reminders already in the log (YellowWeekEntered, AdmonishmentDue):
+-- the watcher looks for the ones due and not yet here.
+CREATE TABLE IF NOT EXISTS board_reminders (
+    obligation_id TEXT    NOT NULL,
+    kind          TEXT    NOT NULL,  -- yellow_week | admonishment
+    recorded_at   INTEGER NOT NULL,
+    PRIMARY KEY (obligation_id, kind)
+) STRICT, WITHOUT ROWID;
+
+-- The watcher scans obligations by deadline.
+CREATE INDEX IF NOT EXISTS board_obligations_by_deadline
+    ON board_obligations (deadline_day, valid_from, valid_to);

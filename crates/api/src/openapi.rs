@@ -60,6 +60,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "entries", description = "Duty entries (履责记录), made by the signed-in cadre."),
         (name = "history", description = "Cadres' histories (履责档案) and the record of who read them."),
         (name = "board", description = "The board (红黄绿灯) and obligations, as of any instant."),
+        (name = "filings", description = "Filings (事项报备): travel out of Ningbo and family events, their lateness, and who acknowledged them."),
         (name = "operations", description = "Health, readiness, metrics and this description."),
     )
 )]

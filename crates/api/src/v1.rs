@@ -3,6 +3,7 @@
 mod auth;
 pub(crate) mod board;
 mod entries;
+mod filings;
 mod history;
 mod lists;
 mod org;
@@ -52,6 +53,14 @@ pub fn routes() -> Router<AppState> {
             post(entries::withdraw),
         )
         .route("/board", get(board::board))
+        .route("/filings", get(filings::list))
+        .route("/filings/travel", post(filings::file_travel))
+        .route("/filings/family-events", post(filings::file_family_event))
+        .route("/filings/{id}", get(filings::get))
+        .route("/filings/{id}/revisions", post(filings::revise))
+        .route("/filings/{id}/cancellation", post(filings::cancel))
+        .route("/filings/{id}/return", post(filings::report_return))
+        .route("/filings/{id}/acknowledgement", post(filings::acknowledge))
 }
 
 /// The description of every route above (one `paths(...)` entry per handler); a route added
@@ -89,5 +98,13 @@ pub fn routes() -> Router<AppState> {
     entries::correct,
     entries::withdraw,
     board::board,
+    filings::list,
+    filings::file_travel,
+    filings::file_family_event,
+    filings::get,
+    filings::revise,
+    filings::cancel,
+    filings::report_return,
+    filings::acknowledge,
 ))]
 pub(crate) struct Doc;

@@ -6,6 +6,7 @@
 mod commands;
 mod error;
 mod execute;
+mod filings;
 mod idempotency;
 mod users;
 

@@ -5,15 +5,16 @@
 //! Streams: `unit-<id>`, `group-<id>`, `cadre-<id>`, `leader-<id>`, `list-<id>`,
 //! `task-<id>`, `obligation-<id>` for the entries of one obligation, `user-<id>` for a login
 //! `access-<user id>` for the histories that user read, and `reminder-<obligation id>` for the
-//! deadline watcher's reminders of one obligation.
+//! deadline watcher's reminders of one obligation, `filing-<id>` for one filing (报备).
 
 use crate::calendar::Period;
+use crate::filing::{FamilyEvent, FilingDetails, Timeliness, Travel};
 use crate::ids::{
-    CadreId, EntryId, GroupId, LeaderId, ListId, ObligationId, TaskId, UnitId, UserId,
+    CadreId, EntryId, FilingId, GroupId, LeaderId, ListId, ObligationId, TaskId, UnitId, UserId,
 };
 use crate::obligation::{DutyItem, Source};
 use crate::org::{CadreDuty, Subject, UnitKind};
-use crate::user::Account;
+use crate::user::{Account, Role};
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -255,6 +256,79 @@ pub struct AdmonishmentDue {
     pub count: u32,
 }
 
+/// 外出报备: a travel out of Ningbo city, filed by the cadre. Stream `filing-<id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TravelFiled {
+    pub filing_id: FilingId,
+    pub cadre_id: CadreId,
+    /// The cadre's duty when filing: the unit (or discipline group) of the filing.
+    pub duty: CadreDuty,
+    #[serde(flatten)]
+    pub travel: Travel,
+    /// The local date it was filed on.
+    pub filed_on: NaiveDate,
+    /// Required (3 days or more), due by the day before leaving, and how late.
+    #[serde(flatten)]
+    pub timeliness: Timeliness,
+}
+
+/// 婚丧嫁娶报备: a family event, filed by the cadre. Stream `filing-<id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyEventFiled {
+    pub filing_id: FilingId,
+    pub cadre_id: CadreId,
+    pub duty: CadreDuty,
+    #[serde(flatten)]
+    pub event: FamilyEvent,
+    pub filed_on: NaiveDate,
+    /// Always required, due 30 days ahead, and how late.
+    #[serde(flatten)]
+    pub timeliness: Timeliness,
+}
+
+/// 报备变更: the filing's whole content from now on, why, and its lateness after it (kept
+/// from the first filing, see `filing`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingRevised {
+    pub filing_id: FilingId,
+    pub cadre_id: CadreId,
+    pub details: FilingDetails,
+    pub reason: String,
+    /// The local date of the revision.
+    pub revised_on: NaiveDate,
+    #[serde(flatten)]
+    pub timeliness: Timeliness,
+}
+
+/// 撤销报备: the travel or family event will not happen (the filing stays in the log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingCancelled {
+    pub filing_id: FilingId,
+    pub cadre_id: CadreId,
+    pub reason: String,
+}
+
+/// 返回报告: the cadre is back from a travel, on `returned_on`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnReported {
+    pub filing_id: FilingId,
+    pub cadre_id: CadreId,
+    pub returned_on: NaiveDate,
+    /// The filing's lateness after it (see `filing`).
+    #[serde(flatten)]
+    pub timeliness: Timeliness,
+}
+
+/// 已阅: a leader was shown the filing of `cadre_id` (the filer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingAcknowledged {
+    pub filing_id: FilingId,
+    pub cadre_id: CadreId,
+    /// Who acknowledged it, in what role.
+    pub user_id: UserId,
+    pub role: Role,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -353,6 +427,12 @@ events!(
     HistoryRead,
     YellowWeekEntered,
     AdmonishmentDue,
+    TravelFiled,
+    FamilyEventFiled,
+    FilingRevised,
+    FilingCancelled,
+    ReturnReported,
+    FilingAcknowledged,
 );
 
 impl Event {
@@ -381,6 +461,12 @@ impl Event {
             Self::HistoryRead(e) => stream::access(e.reader),
             Self::YellowWeekEntered(e) => stream::reminder(e.obligation_id),
             Self::AdmonishmentDue(e) => stream::reminder(e.obligation_id),
+            Self::TravelFiled(e) => stream::filing(e.filing_id),
+            Self::FamilyEventFiled(e) => stream::filing(e.filing_id),
+            Self::FilingRevised(e) => stream::filing(e.filing_id),
+            Self::FilingCancelled(e) => stream::filing(e.filing_id),
+            Self::ReturnReported(e) => stream::filing(e.filing_id),
+            Self::FilingAcknowledged(e) => stream::filing(e.filing_id),
         }
     }
 }
@@ -418,5 +504,8 @@ pub mod stream {
     }
     pub fn reminder(id: ObligationId) -> String {
         format!("reminder-{id}")
+    }
+    pub fn filing(id: FilingId) -> String {
+        format!("filing-{id}")
     }
 }

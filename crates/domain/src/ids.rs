@@ -93,3 +93,7 @@ id!(
     /// A login (一人一个ID): derived from its username, see `user::user_id_for`.
     UserId
 );
+id!(
+    /// One filing (报备): a travel out of Ningbo city or a family event, by one cadre.
+    FilingId
+);

@@ -10,7 +10,9 @@
 //!   [`unit`], [`group`], [`cadre`], [`leader`], [`list`] (responsibility lists and the
 //!   obligations they derive), [`task`] (annual key tasks) and [`duty`] (the entries of
 //!   one obligation: recorded, backfilled, corrected, withdrawn) and [`user`] (logins, the
-//!   accounts they stand for and the roles of "who sees what").
+//!   accounts they stand for and the roles of "who sees what") and [`filing`] (事项报备:
+//!   travel out of Ningbo and family events, their lateness, revisions and
+//!   acknowledgements).
 
 pub mod aggregate;
 pub mod cadre;
@@ -18,6 +20,7 @@ pub mod calendar;
 pub mod duty;
 pub mod error;
 pub mod events;
+pub mod filing;
 pub mod group;
 pub mod ids;
 pub mod leader;
@@ -25,6 +28,7 @@ pub mod light;
 pub mod list;
 pub mod obligation;
 pub mod org;
+pub mod reminders;
 pub mod task;
 pub mod unit;
 pub mod user;

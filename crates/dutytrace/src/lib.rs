@@ -9,3 +9,4 @@ pub mod entry;
 pub mod serve;
 pub mod stores;
 pub mod telemetry;
+pub mod watcher;

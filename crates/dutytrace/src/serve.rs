@@ -2,6 +2,7 @@
 //! stop the API and the projectors together.
 
 use crate::cli::ServeArgs;
+use crate::watcher::{self, Watcher};
 use crate::{config, stores};
 use anyhow::Context;
 use app::App;
@@ -19,6 +20,7 @@ pub fn projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(catalog::Catalog),
         Arc::new(board::Board),
         Arc::new(directory::Directory),
+        Arc::new(filings::Filings),
     ]
 }
 
@@ -74,7 +76,15 @@ pub struct Running {
     opened: stores::Opened,
     stop: tokio::sync::oneshot::Sender<()>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// The deadline watcher: its stop signal and its task.
+    watcher: (
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    ),
 }
+
+/// How often the deadline watcher looks for reminders due (and once at start).
+pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Starts the projectors, makes sure the administrator `admin` exists with the password
 /// `admin` (when one is given: `DUTYTRACE_ADMIN_PASSWORD`), and starts the HTTP server on
@@ -95,7 +105,7 @@ pub async fn start(
         )?);
     }
     let state = api::AppState::new(
-        App::new(opened.log.clone(), clock),
+        App::new(opened.log.clone(), clock.clone()),
         api::Views::new(opened.models.clone()),
         projectors,
         opened.auth.clone(),
@@ -119,12 +129,16 @@ pub async fn start(
     let server = tokio::spawn(api::serve(listener, state.clone(), async {
         let _ = stopped.await;
     }));
+    let (stop_watching, watching) = tokio::sync::watch::channel(false);
+    let watcher = Watcher::new(opened.log.clone(), opened.models.clone(), clock);
+    let watcher = tokio::spawn(watcher::run(watcher, state.clone(), WATCH_EVERY, watching));
     Ok(Running {
         address,
         state,
         opened,
         stop,
         server: Some(server),
+        watcher: (stop_watching, watcher),
     })
 }
 
@@ -186,6 +200,9 @@ impl Running {
         if let Some(server) = self.server.take() {
             server.await??;
         }
+        let (stop_watching, watcher) = self.watcher;
+        let _ = stop_watching.send(true);
+        watcher.await?;
         tracing::info!("stopping the projectors");
         self.state.shutdown().await;
         self.opened.close().await;

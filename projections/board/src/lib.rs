@@ -8,7 +8,7 @@
 //! Tables (`schema.sql`): `board_units`, `board_groups`, `board_stationing`,
 //! `board_cadres`, `board_lists`, `board_list_subjects`, `board_subjects`,
 //! `board_obligation_keys`, `board_obligations`,
-//! `board_entries`, `board_entry_corrections`. Run [`Board`] with the `projector` runtime;
+//! `board_entries`, `board_entry_corrections`, `board_reminders`. Run [`Board`] with the `projector` runtime;
 //! read it with the functions here on a read connection
 //! ([`projector::ReadModels::reader`]).
 
@@ -19,7 +19,7 @@ mod sql;
 
 pub use projection::Board;
 pub use queries::{
-    CadreView, EntryView, LightCounts, ObligationView, Owner, OwnerKind, OwnerLights,
-    cadre_obligations, cadres, district_overview, group_obligations, group_units,
-    obligation_entries, obligation_ref, unit_obligations,
+    CadreView, EntryView, LOOK_BACK_DAYS, LightCounts, ObligationView, Owner, OwnerKind,
+    OwnerLights, cadre_obligations, cadres, district_overview, due_reminders, group_obligations,
+    group_units, obligation_entries, obligation_ref, unit_obligations,
 };

@@ -10,6 +10,7 @@ mod org;
 use crate::codec::micros;
 use crate::sql;
 use domain::events::{DecodeError, Event};
+use domain::reminders::ReminderKind;
 use event_store::{EventType, Filter, RecordedEvent};
 use projector::{Projection, ProjectionError};
 use rusqlite::Transaction;
@@ -34,6 +35,7 @@ impl Board {
         "board_obligations",
         "board_entries",
         "board_entry_corrections",
+        "board_reminders",
     ];
     /// The event types it folds; the runtime moves past every other one.
     pub const EVENT_TYPES: &'static [&'static str] = &[
@@ -50,6 +52,8 @@ impl Board {
         "DutyBackfilled",
         "DutyCorrected",
         "DutyWithdrawn",
+        "YellowWeekEntered",
+        "AdmonishmentDue",
     ];
 }
 
@@ -59,7 +63,7 @@ impl Projection for Board {
     }
 
     fn version(&self) -> u32 {
-        2
+        3
     }
 
     fn schema(&self) -> &'static str {
@@ -138,11 +142,33 @@ impl Projection for Board {
             | Event::UserReactivated(_)
             | Event::UserPasswordReset(_)
             | Event::HistoryRead(_)
-            | Event::YellowWeekEntered(_)
-            | Event::AdmonishmentDue(_) => Ok(()),
+            | Event::TravelFiled(_)
+            | Event::FamilyEventFiled(_)
+            | Event::FilingRevised(_)
+            | Event::FilingCancelled(_)
+            | Event::ReturnReported(_)
+            | Event::FilingAcknowledged(_) => Ok(()),
+            Event::YellowWeekEntered(e) => {
+                reminded(tx, e.obligation_id, ReminderKind::YellowWeek, at)
+            }
+            Event::AdmonishmentDue(e) => {
+                reminded(tx, e.obligation_id, ReminderKind::Admonishment, at)
+            }
         }
         .map_err(fail)
     }
+}
+
+/// A reminder of the deadline watcher is in the log.
+fn reminded(
+    tx: &Transaction<'_>,
+    obligation: domain::ids::ObligationId,
+    kind: ReminderKind,
+    at: i64,
+) -> Applied {
+    tx.prepare_cached(sql::INSERT_REMINDER)?
+        .execute(rusqlite::params![obligation.to_string(), kind.as_str(), at])?;
+    Ok(())
 }
 
 /// Why the fold could not apply an event.

@@ -6,8 +6,10 @@ mod directory;
 mod entries;
 mod obligations;
 mod overview;
+mod reminders;
 
 pub use directory::{CadreView, cadres, obligation_ref};
 pub use entries::{EntryView, obligation_entries};
 pub use obligations::{ObligationView, cadre_obligations, group_obligations, unit_obligations};
 pub use overview::{LightCounts, Owner, OwnerKind, OwnerLights, district_overview, group_units};
+pub use reminders::{LOOK_BACK_DAYS, due_reminders};

@@ -235,3 +235,27 @@ pub(crate) const OBLIGATION_REF: &str = "SELECT source_kind, source_id, item_id,
 /// The cadres known at an instant (?1), by name.
 pub(crate) const CADRES_AT: &str = "SELECT cadre_id, name, post, duty, owner_id, direct_leader FROM board_cadres \
      WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) ORDER BY name, cadre_id";
+
+// ---- the deadline watcher ----
+
+pub(crate) const INSERT_REMINDER: &str = "INSERT INTO board_reminders (obligation_id, kind, recorded_at) \
+     VALUES (?1, ?2, ?3) ON CONFLICT (obligation_id, kind) DO NOTHING";
+
+/// The reminders of one kind due and not yet in the log: obligations whose deadline day is
+/// in `?1..=?2`, taken as the board showed them at the kind's boundary instant — the start
+/// (00:00 +08:00) of the deadline day minus `?3` days — with fewer entries counting then
+/// than required. `?4` is the kind. Days are counted from 0001-01-01 (CE); 719,163 of them
+/// reach 1970-01-01, and Shanghai is 8 hours (28,800 s) ahead of UTC.
+pub(crate) const DUE_REMINDERS: &str = "\
+SELECT obligation_id, subject_kind, subject_id, deadline, required_count, n FROM ( \
+    SELECT o.obligation_id, o.subject_kind, o.subject_id, o.deadline, o.required_count, \
+        (SELECT COUNT(*) FROM board_entries e \
+          WHERE e.obligation_key = o.obligation_key AND e.recorded_at <= o.b \
+            AND (e.withdrawn_at IS NULL OR e.withdrawn_at > o.b)) AS n \
+    FROM (SELECT *, (deadline_day - ?3 - 719163) * 86400000000 - 28800000000 AS b \
+            FROM board_obligations WHERE deadline_day BETWEEN ?1 AND ?2) o \
+    WHERE o.valid_from <= o.b AND (o.valid_to IS NULL OR o.valid_to > o.b) \
+      AND NOT EXISTS (SELECT 1 FROM board_reminders r \
+                       WHERE r.obligation_id = o.obligation_id AND r.kind = ?4)) \
+WHERE n < required_count \
+ORDER BY deadline, obligation_id";

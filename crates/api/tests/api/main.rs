@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
 mod access;
+mod filings;
 mod openapi;
 mod ops;
 mod secrets;

@@ -287,7 +287,7 @@ fn response_schema(doc: &Value, method: &str, path: &str, status: StatusCode) ->
 
 /// Calls the API and checks the request body and the answer (its status, media type and
 /// body) against the description of the route `template`.
-async fn call(
+pub(crate) async fn call(
     t: &TestApp,
     doc: &Value,
     method: &str,

@@ -1,6 +1,6 @@
 //! A test application: its own store in a temporary directory, a manual clock, the
-//! catalog, board and directory projectors running, a credential store with a cheap hash,
-//! the administrator signed in, and a router to call.
+//! catalog, board, directory and filings projectors running, a credential store with a
+//! cheap hash, the administrator signed in, and a router to call.
 
 use api::{AppState, Views, router};
 use app::App;
@@ -61,6 +61,7 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
         Arc::new(catalog::Catalog) as Arc<dyn projector::Projection>,
         Arc::new(board::Board),
         Arc::new(directory::Directory),
+        Arc::new(filings::Filings),
     ] {
         projectors.push(
             projector::spawn(store.clone(), &models, p, ProjectorOptions::default()).unwrap(),
