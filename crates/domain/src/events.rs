@@ -329,6 +329,14 @@ pub struct FilingAcknowledged {
     pub role: Role,
 }
 
+/// 通知已读: a user read notifications of their inbox, each named by its key (the id of the
+/// event it tells of). Stream `inbox-<user>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsRead {
+    pub user_id: UserId,
+    pub keys: Vec<uuid::Uuid>,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -433,6 +441,7 @@ events!(
     FilingCancelled,
     ReturnReported,
     FilingAcknowledged,
+    NotificationsRead,
 );
 
 impl Event {
@@ -467,6 +476,7 @@ impl Event {
             Self::FilingCancelled(e) => stream::filing(e.filing_id),
             Self::ReturnReported(e) => stream::filing(e.filing_id),
             Self::FilingAcknowledged(e) => stream::filing(e.filing_id),
+            Self::NotificationsRead(e) => stream::inbox(e.user_id),
         }
     }
 }
@@ -504,6 +514,9 @@ pub mod stream {
     }
     pub fn reminder(id: ObligationId) -> String {
         format!("reminder-{id}")
+    }
+    pub fn inbox(user: UserId) -> String {
+        format!("inbox-{user}")
     }
     pub fn filing(id: FilingId) -> String {
         format!("filing-{id}")

@@ -147,7 +147,8 @@ impl Projection for Board {
             | Event::FilingRevised(_)
             | Event::FilingCancelled(_)
             | Event::ReturnReported(_)
-            | Event::FilingAcknowledged(_) => Ok(()),
+            | Event::FilingAcknowledged(_)
+            | Event::NotificationsRead(_) => Ok(()),
             Event::YellowWeekEntered(e) => {
                 reminded(tx, e.obligation_id, ReminderKind::YellowWeek, at)
             }
