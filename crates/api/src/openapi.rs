@@ -58,6 +58,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "auth", description = "Sign-in (登录), sign-out, who am I, one's own password."),
         (name = "users", description = "Logins (账号), administered by the commission."),
         (name = "entries", description = "Duty entries (履责记录), made by the signed-in cadre."),
+        (name = "notifications", description = "My notifications (通知提醒): reminders and filings to acknowledge."),
         (name = "history", description = "Cadres' histories (履责档案) and the record of who read them."),
         (name = "board", description = "The board (红黄绿灯) and obligations, as of any instant."),
         (name = "filings", description = "Filings (事项报备): travel out of Ningbo and family events, their lateness, and who acknowledged them."),

@@ -6,6 +6,7 @@ mod entries;
 mod filings;
 mod history;
 mod lists;
+mod notifications;
 mod org;
 mod users;
 mod written;
@@ -29,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/reactivation", post(users::reactivate))
         .route("/cadres/{id}/history", get(history::cadre_history))
         .route("/access-log", get(history::access_log))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::mark_read))
         .route("/units", post(org::register_unit).get(board::units))
         .route("/units/{id}/obligations", get(board::unit_obligations))
         .route("/groups", post(org::register_group))
@@ -78,6 +81,8 @@ pub fn routes() -> Router<AppState> {
     users::reactivate,
     history::cadre_history,
     history::access_log,
+    notifications::list,
+    notifications::mark_read,
     org::register_unit,
     board::units,
     board::unit_obligations,

@@ -8,6 +8,7 @@ mod error;
 mod execute;
 mod filings;
 mod idempotency;
+mod inbox;
 mod users;
 
 pub use commands::Meta;

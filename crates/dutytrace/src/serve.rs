@@ -21,6 +21,7 @@ pub fn projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(board::Board),
         Arc::new(directory::Directory),
         Arc::new(filings::Filings),
+        Arc::new(inbox::Inbox),
     ]
 }
 

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// The roles, as the logins of the world below.
-const ROLES: [&str; 7] = [
+pub(crate) const ROLES: [&str; 7] = [
     "commission",
     "discipline_group",
     "principal_leader",
@@ -22,18 +22,18 @@ const ROLES: [&str; 7] = [
 /// Two units, A and B, each with a principal leader and team members; a discipline group
 /// stationed in each; a leader in charge of each; a list binding every subject; a login per
 /// role, the limited ones all on A's side.
-struct World {
-    t: TestApp,
+pub(crate) struct World {
+    pub(crate) t: TestApp,
     /// Ids by key: unit_a, unit_b, group_a, group_b, pa, ma, ma2, pb, mb, ga, gb, la, lb.
-    id: BTreeMap<&'static str, String>,
+    pub(crate) id: BTreeMap<&'static str, String>,
     /// Names by the same keys.
     name: BTreeMap<&'static str, &'static str>,
     /// Obligation ids by subject key (the unit keys for the leadership teams).
-    obligation: BTreeMap<&'static str, String>,
+    pub(crate) obligation: BTreeMap<&'static str, String>,
     /// `Bearer …` by role.
-    token: BTreeMap<&'static str, String>,
+    pub(crate) token: BTreeMap<&'static str, String>,
     /// The login user ids by role.
-    user: BTreeMap<&'static str, String>,
+    pub(crate) user: BTreeMap<&'static str, String>,
 }
 
 impl World {
@@ -43,7 +43,7 @@ impl World {
         r.json["id"].as_str().unwrap().to_owned()
     }
 
-    async fn build() -> World {
+    pub(crate) async fn build() -> World {
         let t = spawn_app("2026-01-05T09:00:00+08:00").await;
         let mut w = World {
             t,
@@ -230,7 +230,7 @@ impl World {
     }
 
     /// `path` with each `{key}` replaced by its id (and `{o:key}` by the obligation's).
-    fn fill(&self, path: &str) -> String {
+    pub(crate) fn fill(&self, path: &str) -> String {
         let mut out = path.to_owned();
         for (k, v) in &self.obligation {
             out = out.replace(&format!("{{o:{k}}}"), v);
@@ -241,7 +241,13 @@ impl World {
         out
     }
 
-    async fn call(&self, role: &str, method: &str, path: &str, body: Option<Value>) -> Answer {
+    pub(crate) async fn call(
+        &self,
+        role: &str,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Answer {
         self.t
             .call(
                 method,
@@ -279,7 +285,7 @@ impl World {
     }
 
     /// Asserts that no hidden id, name or obligation appears in the answer.
-    fn assert_nothing_hidden(&self, role: &str, what: &str, answer: &Answer) {
+    pub(crate) fn assert_nothing_hidden(&self, role: &str, what: &str, answer: &Answer) {
         for key in self.hidden(role) {
             let id = &self.id[key];
             assert!(

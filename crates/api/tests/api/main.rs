@@ -4,6 +4,7 @@
 
 mod access;
 mod filings;
+mod notifications;
 mod openapi;
 mod ops;
 mod secrets;

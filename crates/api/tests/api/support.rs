@@ -61,6 +61,7 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
         Arc::new(catalog::Catalog) as Arc<dyn projector::Projection>,
         Arc::new(board::Board),
         Arc::new(directory::Directory),
+        Arc::new(inbox::Inbox),
         Arc::new(filings::Filings),
     ] {
         projectors.push(
