@@ -1,8 +1,9 @@
 //! `dutytrace demo`: a fresh district shaped like the source report (DESIGN.md §1) — 52
 //! units, 20 stationed discipline groups, 261 cadres, a 2026 responsibility list, about
-//! 7,930 duty entries from January to July and a login for every cadre, leader in charge
-//! and role of staff — then served like `dutytrace serve`, with the clock fixed at the
-//! demo's now, so every light is on the board. Every demo login signs in with
+//! 7,930 duty entries from January to July, about a hundred filings (事项报备, some late)
+//! and a login for every cadre, leader in charge and role of staff — then served like `dutytrace serve`, with the clock fixed at the
+//! demo's now, so every light is on the board; the deadline watcher appends the reminders
+//! (履责提醒, 约谈提醒) due by then as soon as it serves. Every demo login signs in with
 //! [`DEMO_PASSWORD`]; so does `admin`, unless `DUTYTRACE_ADMIN_PASSWORD` says otherwise.
 
 pub mod names;
@@ -12,7 +13,7 @@ pub mod sign_in;
 
 pub use sign_in::DEMO_PASSWORD;
 
-use crate::cli::AdminArgs;
+use crate::cli::{AdminArgs, WebhookArgs};
 use crate::config::{self, DEFAULT_LISTEN};
 use crate::{serve, stores};
 use auth::Secret;
@@ -39,6 +40,8 @@ pub struct DemoArgs {
     // Without it, `admin` signs in with the demo password.
     #[command(flatten)]
     pub admin: AdminArgs,
+    #[command(flatten)]
+    pub webhook: WebhookArgs,
 }
 
 /// After seeding: brings every read model up to date, so the first look at the board
@@ -59,6 +62,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         .password
         .unwrap_or_else(|| Secret::new(DEMO_PASSWORD));
     config::check_admin_password(&admin)?;
+    let webhook = config::webhook(args.webhook.url.as_deref())?;
     let plan = plan::Plan::build();
     let now = args.now.unwrap_or_else(plan::now);
     let clock = Arc::new(ManualClock::new(now));
@@ -69,7 +73,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             resumed,
             elapsed,
         }) => println!(
-            "{} the demo district in {}: {events} events in {:.1} s ({} units, {} discipline groups, {} cadres, {} duty entries, {} logins)",
+            "{} the demo district in {}: {events} events in {:.1} s ({} units, {} discipline groups, {} cadres, {} duty entries, {} logins, {} filing steps; the deadline watcher adds the reminders due)",
             if resumed {
                 "finished seeding"
             } else {
@@ -82,6 +86,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             plan.district.cadres.len(),
             plan.entries.len(),
             plan.logins.len(),
+            plan.filings.len(),
         ),
         Ok(seed::Prepared::Found { events }) => println!(
             "{} already holds the demo district ({events} events); serving it as it is",
@@ -109,6 +114,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         clock,
         args.listen,
         Some(admin),
+        webhook,
         &args.store,
         move |address| {
             println!(

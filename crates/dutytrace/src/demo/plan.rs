@@ -4,6 +4,7 @@
 //! The same plan every time: names and outcomes come from a seeded RNG, ids are UUIDv5 of
 //! names, and event ids derive from each step's idempotency key.
 
+pub mod filings;
 pub mod list;
 pub mod logins;
 pub mod org;
@@ -38,7 +39,7 @@ pub const NOW: &str = "2026-07-31T18:00:00+08:00";
 const NAMESPACE: Uuid = Uuid::from_u128(0x6475_7479_7472_6163_652d_6465_6d6f_2026);
 /// Bumped whenever the steps change, so that a demo log seeded by an older plan is
 /// refused rather than resumed into a mixture.
-const PLAN_REVISION: u32 = 2;
+const PLAN_REVISION: u32 = 3;
 /// The commission administrator who sets the district up.
 const ADMIN: &str = "user:admin";
 
@@ -63,6 +64,8 @@ pub struct Plan {
     pub tasks: Vec<SetKeyTask>,
     /// The logins of the cadres, the leaders in charge and the staff (see [`logins`]).
     pub logins: Vec<RegisterUser>,
+    /// The filings (事项报备) of January to July, in order (see [`filings`]).
+    pub filings: Vec<filings::PlannedFiling>,
     /// The duty entries, in the order of recording.
     pub entries: Vec<Entry>,
 }
@@ -78,6 +81,7 @@ pub enum Command {
     KeyTask(SetKeyTask),
     User(RegisterUser),
     Duty(Box<Entry>),
+    Filing(Box<domain::filing::FilingCommand>),
 }
 
 /// One command at its instant, by its actor, under its idempotency key.
@@ -96,6 +100,7 @@ impl Step {
     pub fn stream_key(&self) -> String {
         match &self.command {
             Command::Duty(e) => e.obligation_id.to_string(),
+            Command::Filing(f) => f.filing_id().to_string(),
             _ => self.key.clone(),
         }
     }
@@ -124,6 +129,7 @@ impl Plan {
         let entries = schedule::entries(&mut rng, &owners, &tasks);
         Self {
             logins: logins::logins(&district),
+            filings: filings::filings(&district),
             list: list::publish(),
             assign: AssignList {
                 list_id: list::list_id(),
@@ -139,6 +145,7 @@ impl Plan {
     /// `t`; for tests that need not seed seven months).
     pub fn until(mut self, t: DateTime<Utc>) -> Self {
         self.entries.retain(|e| e.at <= t);
+        self.filings.retain(|f| f.at <= t);
         self
     }
 
@@ -212,6 +219,21 @@ impl Plan {
                 command: Command::Duty(Box::new(e.clone())),
             });
         }
+        // Filings, by the cadres' own logins, among the entries by their instants.
+        for (n, f) in self.filings.iter().enumerate() {
+            let who = username
+                .get(&f.cadre)
+                .cloned()
+                .unwrap_or_else(|| f.cadre.to_string());
+            steps.push(Step {
+                at: f.at,
+                actor: Actor::new(format!("user:{who}")).expect("a valid actor"),
+                key: format!("demo-{YEAR}-filing-step-{n}"),
+                command: Command::Filing(Box::new(f.command.clone())),
+            });
+        }
+        // Stable: steps of one instant keep their planned order.
+        steps.sort_by_key(|s| s.at);
         steps
     }
 

@@ -263,7 +263,7 @@ fn days(from: NaiveDate, to: NaiveDate) -> u64 {
 }
 
 /// Whether offices are open: not a weekend, not a public holiday.
-fn is_workday(d: NaiveDate) -> bool {
+pub(crate) fn is_workday(d: NaiveDate) -> bool {
     !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
         && !HOLIDAYS
             .iter()
@@ -285,7 +285,7 @@ fn workday_in(rng: &mut impl Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
 
 /// The first working day from `day` to `last`, else the last one from `day` back to
 /// `first`, else `day`.
-fn near_workday(day: NaiveDate, first: NaiveDate, last: NaiveDate) -> NaiveDate {
+pub(crate) fn near_workday(day: NaiveDate, first: NaiveDate, last: NaiveDate) -> NaiveDate {
     let forward = day.iter_days().take_while(|d| *d <= last);
     let backward = day.iter_days().rev().take_while(|d| *d >= first);
     forward
@@ -296,7 +296,7 @@ fn near_workday(day: NaiveDate, first: NaiveDate, last: NaiveDate) -> NaiveDate 
 
 /// An office-hours instant of `day`. Every entry of one hour of a day gets the same
 /// minute, so the hour's entries share one instant.
-fn instant(rng: &mut impl Rng, day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn instant(rng: &mut impl Rng, day: NaiveDate) -> DateTime<Utc> {
     let total: u32 = HOURS.iter().map(|(_, w)| w).sum();
     let mut pick = rng.random_range(0..total);
     let mut hour = HOURS[0].0;
