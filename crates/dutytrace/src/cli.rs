@@ -52,6 +52,22 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
     #[command(flatten)]
     pub admin: AdminArgs,
+    #[command(flatten)]
+    pub webhook: WebhookArgs,
+}
+
+/// Where notifications are delivered.
+#[derive(Debug, Args)]
+pub struct WebhookArgs {
+    /// POST every notification (通知提醒) to this http:// URL, at least once, each with a
+    /// stable id (ADR 0009). Off when not set.
+    #[arg(
+        long = "webhook-url",
+        env = config::WEBHOOK_URL_ENV,
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub url: Option<String>,
 }
 
 /// The administrator's password.

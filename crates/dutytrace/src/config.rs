@@ -46,3 +46,18 @@ pub fn check_admin_password(password: &Secret) -> anyhow::Result<()> {
         )
     })
 }
+
+/// The environment variable that names the webhook notifications are delivered to
+/// (optional; ADR 0009).
+pub const WEBHOOK_URL_ENV: &str = "DUTYTRACE_WEBHOOK_URL";
+
+/// Checks the webhook URL, if one is given, before anything starts: a bad one stops the
+/// service with an error naming the variable (never the value, which may hold a token).
+pub fn webhook(raw: Option<&str>) -> anyhow::Result<Option<crate::outbox::Webhook>> {
+    raw.filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            crate::outbox::Webhook::parse(s)
+                .map_err(|e| anyhow!("{WEBHOOK_URL_ENV} (--webhook-url): {e}"))
+        })
+        .transpose()
+}

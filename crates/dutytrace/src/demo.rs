@@ -1,9 +1,10 @@
 //! `dutytrace demo`: a fresh district shaped like the source report (DESIGN.md §1) — 52
 //! units, 20 stationed discipline groups, 261 cadres, a 2026 responsibility list, about
 //! 7,930 duty entries from January to July, about a hundred filings (事项报备, some late)
-//! and a login for every cadre, leader in charge and role of staff — then served like `dutytrace serve`, with the clock fixed at the
-//! demo's now, so every light is on the board; the deadline watcher appends the reminders
-//! (履责提醒, 约谈提醒) due by then as soon as it serves. Every demo login signs in with
+//! and a login for every cadre, leader in charge and role of staff — then served like
+//! `dutytrace serve`, with the clock fixed at the demo's now, so every light is on the
+//! board; the deadline watcher appends the reminders (履责提醒, 约谈提醒) due by then as
+//! soon as it serves. Every demo login signs in with
 //! [`DEMO_PASSWORD`]; so does `admin`, unless `DUTYTRACE_ADMIN_PASSWORD` says otherwise.
 
 pub mod names;

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod entry;
+pub mod outbox;
 pub mod serve;
 pub mod stores;
 pub mod telemetry;

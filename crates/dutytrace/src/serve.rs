@@ -2,6 +2,7 @@
 //! stop the API and the projectors together.
 
 use crate::cli::ServeArgs;
+use crate::outbox::{self, Outbox, OutboxOptions, Webhook};
 use crate::watcher::{self, Watcher};
 use crate::{config, stores};
 use anyhow::Context;
@@ -31,6 +32,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(password) = &admin {
         config::check_admin_password(password)?;
     }
+    let webhook = config::webhook(args.webhook.url.as_deref())?;
     let clock = config::clock(args.store.now);
     let opened = stores::open(&args.store.store, clock.clone())?;
     let store_url = args.store.store.clone();
@@ -39,6 +41,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         clock,
         args.listen,
         admin,
+        webhook,
         &args.store.store,
         |address| {
             println!("dutytrace is serving on http://{address} (store {store_url})");
@@ -48,17 +51,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// Serves an opened store until Ctrl-C or SIGTERM: the projectors, the API, then a
-/// graceful stop of both. `admin` is the password of `admin` (see [`start`]); `announce`
-/// is told the bound address (`serve` and `demo` print different hints).
+/// graceful stop of both. `admin` is the password of `admin` and `webhook` where
+/// notifications are delivered (see [`start`]); `announce` is told the bound address
+/// (`serve` and `demo` print different hints).
 pub async fn run(
     opened: stores::Opened,
     clock: Arc<dyn Clock>,
     listen: SocketAddr,
     admin: Option<Secret>,
+    webhook: Option<Webhook>,
     store_url: &str,
     announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    let mut running = start(opened, clock, listen, admin).await?;
+    let mut running = start(opened, clock, listen, admin, webhook).await?;
     tracing::info!(address = %running.address, store = %store_url, "dutytrace is serving");
     announce(running.address);
     tokio::select! {
@@ -82,19 +87,26 @@ pub struct Running {
         tokio::sync::watch::Sender<bool>,
         tokio::task::JoinHandle<()>,
     ),
+    /// The webhook outbox, when a webhook is configured: its stop signal and its task.
+    outbox: Option<(
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    )>,
 }
 
 /// How often the deadline watcher looks for reminders due (and once at start).
 pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Starts the projectors, makes sure the administrator `admin` exists with the password
-/// `admin` (when one is given: `DUTYTRACE_ADMIN_PASSWORD`), and starts the HTTP server on
-/// `listen`; returns at once. On failure, whatever was started is stopped again.
+/// `admin` (when one is given: `DUTYTRACE_ADMIN_PASSWORD`), starts the HTTP server on
+/// `listen`, the deadline watcher and, when `webhook` is given (`DUTYTRACE_WEBHOOK_URL`),
+/// the webhook outbox; returns at once. On failure, whatever was started is stopped again.
 pub async fn start(
     opened: stores::Opened,
     clock: Arc<dyn Clock>,
     listen: SocketAddr,
     admin: Option<Secret>,
+    webhook: Option<Webhook>,
 ) -> anyhow::Result<Running> {
     let mut projectors = Vec::new();
     for projection in projections() {
@@ -113,12 +125,14 @@ pub async fn start(
     );
     let bound = async {
         open_admin(&state, admin.as_ref()).await?;
-        TcpListener::bind(listen)
+        let outbox = webhook.map(|w| open_outbox(&opened, w)).transpose()?;
+        let listener = TcpListener::bind(listen)
             .await
-            .with_context(|| format!("cannot listen on {listen}"))
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        anyhow::Ok((listener, outbox))
     };
-    let listener = match bound.await {
-        Ok(listener) => listener,
+    let (listener, outbox) = match bound.await {
+        Ok(bound) => bound,
         Err(e) => {
             state.shutdown().await;
             opened.close().await;
@@ -133,6 +147,11 @@ pub async fn start(
     let (stop_watching, watching) = tokio::sync::watch::channel(false);
     let watcher = Watcher::new(opened.log.clone(), opened.models.clone(), clock);
     let watcher = tokio::spawn(watcher::run(watcher, state.clone(), WATCH_EVERY, watching));
+    let outbox = outbox.map(|outbox| {
+        let (stop_delivering, delivering) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(outbox::run(outbox, outbox::EVERY, delivering));
+        (stop_delivering, task)
+    });
     Ok(Running {
         address,
         state,
@@ -140,7 +159,24 @@ pub async fn start(
         stop,
         server: Some(server),
         watcher: (stop_watching, watcher),
+        outbox,
     })
+}
+
+/// Opens the webhook outbox beside the log (ADR 0009).
+fn open_outbox(opened: &stores::Opened, webhook: Webhook) -> anyhow::Result<Outbox> {
+    let log = opened.path.as_deref().with_context(|| {
+        format!(
+            "{}: the webhook outbox keeps its state beside an SQLite log; this store has none",
+            config::WEBHOOK_URL_ENV
+        )
+    })?;
+    Outbox::open(
+        &outbox::path_for(log),
+        opened.models.clone(),
+        webhook,
+        OutboxOptions::default(),
+    )
 }
 
 /// Opens `admin` with `password`, or, without one, warns when nobody can sign in as admin.
@@ -194,8 +230,8 @@ impl Running {
         }
     }
 
-    /// Stops the HTTP server (finishing requests in flight), then the projectors, then
-    /// closes the store.
+    /// Stops the HTTP server (finishing requests in flight), the deadline watcher and the
+    /// webhook outbox, then the projectors, then closes the store.
     pub async fn stop(mut self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         if let Some(server) = self.server.take() {
@@ -204,6 +240,11 @@ impl Running {
         let (stop_watching, watcher) = self.watcher;
         let _ = stop_watching.send(true);
         watcher.await?;
+        if let Some((stop_delivering, outbox)) = self.outbox {
+            // A delivery in flight is dropped: it is sent again at the next start.
+            let _ = stop_delivering.send(true);
+            outbox.await?;
+        }
         tracing::info!("stopping the projectors");
         self.state.shutdown().await;
         self.opened.close().await;

@@ -17,6 +17,8 @@ pub struct Opened {
     pub auth: Arc<CredentialStore>,
     /// The SQLite backend, when that is the backend (for `close`).
     sqlite: Option<SqliteStore>,
+    /// The log file, when the log is one (the webhook outbox's file goes beside it).
+    pub path: Option<PathBuf>,
 }
 
 impl Opened {
@@ -54,6 +56,7 @@ pub fn open(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Opened> {
             models,
             auth: Arc::new(auth),
             sqlite: Some(store),
+            path: Some(path),
         });
     }
     let scheme = url.split_once(':').map_or(url, |(s, _)| s);

@@ -36,6 +36,7 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
         clock,
         "127.0.0.1:0".parse()?,
         Some(password.clone()),
+        None,
     )
     .await?;
     let address = running.address;
