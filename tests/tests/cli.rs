@@ -184,3 +184,62 @@ fn bench_append_prints_a_table_of_measurements() {
         "{table}"
     );
 }
+
+/// Runs `dutytrace remind` against `store` at `now`; answers its stdout.
+fn remind(store: &str, now: &str) -> String {
+    let out = Command::new(BIN)
+        .args(["remind", "--store", store, "--now", now])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn remind_appends_each_reminder_due_once_even_beside_a_running_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("r.db").display());
+    let server = Server::start(Path::new(BIN), &store, "2026-01-05T09:00:00+08:00");
+    let (st, unit) = server.post(
+        "/api/v1/units",
+        &serde_json::json!({"name": "区教育局党组", "kind": "party_group"}),
+        &[],
+    );
+    assert_eq!(st, 201, "{unit}");
+    let (st, cadre) = server.post(
+        "/api/v1/cadres",
+        &serde_json::json!({"name": "张三", "post": "副局长",
+                            "duty": {"kind": "team_member", "unit_id": unit["id"]}}),
+        &[],
+    );
+    assert_eq!(st, 201, "{cadre}");
+    let (st, list) = server.post(
+        "/api/v1/lists",
+        &serde_json::json!({"year": 2026, "title": "清单", "items": [
+            {"subject_kind": "team_member", "responsibility": "principal", "category": "c",
+             "content": "一季度专题研究", "cadence": "once", "required_count": 1,
+             "deadline": {"kind": "fixed_date", "date": "2026-03-31"}}]}),
+        &[],
+    );
+    assert_eq!(st, 201, "{list}");
+    let (st, body) = server.post(
+        &format!("/api/v1/lists/{}/assignments", list["id"].as_str().unwrap()),
+        &serde_json::json!({"subjects": [{"kind": "team_member", "cadre_id": cadre["id"]}]}),
+        &[],
+    );
+    assert_eq!(st, 200, "{body}");
+    // Both boundaries have passed by 2 April: the yellow week's reminder and the
+    // admonishment, appended from a second process while the service runs.
+    let said = remind(&store, "2026-04-02T09:00:00+08:00");
+    assert!(said.contains("reminders appended: 2 "), "{said}");
+    let said = remind(&store, "2026-04-02T09:00:00+08:00");
+    assert!(said.contains("reminders appended: 0 "), "{said}");
+    server.stop();
+    // After the service stopped, a day later: still nothing new.
+    let said = remind(&store, "2026-04-03T09:00:00+08:00");
+    assert!(said.contains("reminders appended: 0 "), "{said}");
+}

@@ -6,6 +6,7 @@ use auth::Secret;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// dutytrace — 两个责任 accountability platform.
 #[derive(Debug, Parser)]
@@ -27,6 +28,9 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Rebuild every read model from the event log, from zero.
     Rebuild(StoreArgs),
+    /// Append the reminders due now (履责提醒, 约谈提醒), as the service's deadline watcher
+    /// does every minute, and exit. Each reminder is appended once, however often this runs.
+    Remind(StoreArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -106,6 +110,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             opened.close().await;
             Ok(())
         }
+        Command::Remind(args) => remind(args).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
+}
+
+/// `dutytrace remind`: one pass of the deadline watcher. It reads a board of its own, built
+/// in a scratch file from the log (a running service's read models are never written by
+/// another process), so it is safe beside a running service: a reminder both append is
+/// stored once.
+async fn remind(args: StoreArgs) -> anyhow::Result<()> {
+    let clock = config::clock(args.now);
+    let opened = stores::open(&args.store, clock.clone())?;
+    let result = async {
+        let scratch = tempfile::tempdir()?;
+        let models = projector::ReadModels::open(scratch.path().join("remind.views.db"))?;
+        projector::catch_up(opened.log.clone(), &models, Arc::new(board::Board)).await?;
+        let pass = crate::watcher::Watcher::new(opened.log.clone(), models, clock)
+            .pass()
+            .await?;
+        println!(
+            "reminders appended: {} (already in the log: {})",
+            pass.appended, pass.already
+        );
+        anyhow::Ok(())
+    }
+    .await;
+    opened.close().await;
+    result
 }
