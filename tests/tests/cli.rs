@@ -243,3 +243,86 @@ fn remind_appends_each_reminder_due_once_even_beside_a_running_service() {
     let said = remind(&store, "2026-04-03T09:00:00+08:00");
     assert!(said.contains("reminders appended: 0 "), "{said}");
 }
+
+/// Runs `dutytrace` with `args`; answers its stdout.
+fn run(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn filings_and_notifications_can_be_read_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("f.db").display());
+    let server = Server::start(Path::new(BIN), &store, "2026-03-02T09:00:00+08:00");
+    let (_, unit) = server.post(
+        "/api/v1/units",
+        &serde_json::json!({"name": "区教育局党组", "kind": "party_group"}),
+        &[],
+    );
+    let mut logins = Vec::new();
+    for (name, username, duty) in [
+        ("王五", "wangwu", "principal_leader"),
+        ("张三", "zhangsan", "team_member"),
+    ] {
+        let (st, cadre) = server.post(
+            "/api/v1/cadres",
+            &serde_json::json!({"name": name, "post": "职务",
+                                "duty": {"kind": duty, "unit_id": unit["id"]}}),
+            &[],
+        );
+        assert_eq!(st, 201, "{cadre}");
+        let (st, user) = server.post(
+            "/api/v1/users",
+            &serde_json::json!({"username": username, "display_name": name,
+                                "account": {"kind": "cadre", "cadre_id": cadre["id"]},
+                                "password": "a-good-password"}),
+            &[],
+        );
+        assert_eq!(st, 201, "{user}");
+        logins.push(username);
+    }
+    // 张三 leaves today for three days and files it only now: one day late.
+    let zhangsan = server.sign_in("zhangsan", "a-good-password");
+    let (st, filed) = zhangsan.post(
+        "/api/v1/filings/travel",
+        &serde_json::json!({"purpose": "private", "destination": "北京",
+                            "leave_on": "2026-03-02", "return_on": "2026-03-04"}),
+        &[],
+    );
+    assert_eq!(st, 201, "{filed}");
+    server.stop();
+
+    let lines = run(&["filings", "--store", &store, "--late", "--json"]);
+    let found: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{lines}");
+    assert_eq!(found[0]["cadre_name"], "张三");
+    assert_eq!(found[0]["days_late"], 1);
+    let table = run(&["filings", "--store", &store]);
+    assert!(
+        table.contains("外出报备（北京）") && table.contains("1 filing(s)"),
+        "{table}"
+    );
+    // His principal leader is to read it; he is not told of his own filing.
+    let inbox = run(&["notifications", "--store", &store, "--user", "wangwu"]);
+    assert!(
+        inbox.contains("待阅报备") && inbox.contains("1 unread"),
+        "{inbox}"
+    );
+    let own = run(&["notifications", "--store", &store, "--user", "zhangsan"]);
+    assert!(own.contains("0 notification(s)"), "{own}");
+    let out = Command::new(BIN)
+        .args(["notifications", "--store", &store, "--user", "nobody"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no active user"));
+}

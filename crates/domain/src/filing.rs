@@ -524,6 +524,16 @@ impl FilingStatus {
             Self::Returned => "returned",
         }
     }
+
+    /// The Chinese label.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Filed => "已报备",
+            Self::Revised => "已变更",
+            Self::Cancelled => "已撤销",
+            Self::Returned => "已返回",
+        }
+    }
 }
 
 /// A filing, as things stand.

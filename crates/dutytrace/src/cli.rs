@@ -31,6 +31,10 @@ pub enum Command {
     /// Append the reminders due now (履责提醒, 约谈提醒), as the service's deadline watcher
     /// does every minute, and exit. Each reminder is appended once, however often this runs.
     Remind(StoreArgs),
+    /// Print the filings register (事项报备), newest first, as the commission sees it.
+    Filings(crate::report::FilingsArgs),
+    /// Print one user's notifications (通知提醒), as they would see them signed in.
+    Notifications(crate::report::NotificationsArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -111,6 +115,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Remind(args) => remind(args).await,
+        Command::Filings(args) => crate::report::filings(args).await,
+        Command::Notifications(args) => crate::report::notifications(args).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod entry;
 pub mod outbox;
+pub mod report;
 pub mod serve;
 pub mod stores;
 pub mod telemetry;
