@@ -62,6 +62,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "history", description = "Cadres' histories (履责档案) and the record of who read them."),
         (name = "board", description = "The board (红黄绿灯) and obligations, as of any instant."),
         (name = "filings", description = "Filings (事项报备): travel out of Ningbo and family events, their lateness, and who acknowledged them."),
+        (name = "problems", description = "The problem ledger (问题台账): problems found, their rectification and closing (销号整改), and the problem types."),
         (name = "operations", description = "Health, readiness, metrics and this description."),
     )
 )]

@@ -8,6 +8,7 @@ mod history;
 mod lists;
 mod notifications;
 mod org;
+mod problems;
 mod users;
 mod written;
 
@@ -64,6 +65,20 @@ pub fn routes() -> Router<AppState> {
         .route("/filings/{id}/cancellation", post(filings::cancel))
         .route("/filings/{id}/return", post(filings::report_return))
         .route("/filings/{id}/acknowledgement", post(filings::acknowledge))
+        .route("/problems", post(problems::register).get(problems::list))
+        .route("/problems/{id}", get(problems::get))
+        .route("/problems/{id}/plan", post(problems::plan))
+        .route("/problems/{id}/progress", post(problems::progress))
+        .route(
+            "/problems/{id}/closing-request",
+            post(problems::request_closing),
+        )
+        .route("/problems/{id}/rejection", post(problems::reject))
+        .route("/problems/{id}/closure", post(problems::close))
+        .route(
+            "/problem-types",
+            get(problems::types).put(problems::set_types),
+        )
 }
 
 /// The description of every route above (one `paths(...)` entry per handler); a route added
@@ -111,5 +126,15 @@ pub fn routes() -> Router<AppState> {
     filings::cancel,
     filings::report_return,
     filings::acknowledge,
+    problems::register,
+    problems::list,
+    problems::get,
+    problems::plan,
+    problems::progress,
+    problems::request_closing,
+    problems::reject,
+    problems::close,
+    problems::types,
+    problems::set_types,
 ))]
 pub(crate) struct Doc;

@@ -9,6 +9,7 @@ mod execute;
 mod filings;
 mod idempotency;
 mod inbox;
+mod problems;
 mod users;
 
 pub use commands::Meta;

@@ -5,15 +5,19 @@
 //! Streams: `unit-<id>`, `group-<id>`, `cadre-<id>`, `leader-<id>`, `list-<id>`,
 //! `task-<id>`, `obligation-<id>` for the entries of one obligation, `user-<id>` for a login
 //! `access-<user id>` for the histories that user read, and `reminder-<obligation id>` for the
-//! deadline watcher's reminders of one obligation, `filing-<id>` for one filing (报备).
+//! deadline watcher's reminders of one obligation, `filing-<id>` for one filing (报备),
+//! `problem-<id>` for one problem of the ledger (问题台账) and `taxonomy-problems` for the
+//! problem types.
 
 use crate::calendar::Period;
 use crate::filing::{FamilyEvent, FilingDetails, Timeliness, Travel};
 use crate::ids::{
-    CadreId, EntryId, FilingId, GroupId, LeaderId, ListId, ObligationId, TaskId, UnitId, UserId,
+    CadreId, EntryId, FilingId, GroupId, LeaderId, ListId, ObligationId, ProblemId, TaskId, UnitId,
+    UserId,
 };
 use crate::obligation::{DutyItem, Source};
 use crate::org::{CadreDuty, Subject, UnitKind};
+use crate::problem::{ProblemSource, ProblemType, Relation, Severity};
 use crate::user::{Account, Role};
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
@@ -337,6 +341,79 @@ pub struct NotificationsRead {
     pub keys: Vec<uuid::Uuid>,
 }
 
+/// 登记问题: a problem found in `unit_id` (and, if named, concerning `cadre_id`).
+/// Stream `problem-<id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemRegistered {
+    pub problem_id: ProblemId,
+    pub unit_id: UnitId,
+    pub cadre_id: Option<CadreId>,
+    pub source: ProblemSource,
+    /// The type's key and label as they were when registering.
+    #[serde(rename = "type")]
+    pub problem_type: ProblemType,
+    pub severity: Severity,
+    pub description: String,
+    /// The local date it was found on.
+    pub found_on: NaiveDate,
+    /// The local date it must be rectified by.
+    pub rectify_by: NaiveDate,
+    /// The local date it was registered on.
+    pub registered_on: NaiveDate,
+    /// The registrar's relation to the problem.
+    pub by: Relation,
+}
+
+/// 制定整改方案.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RectificationPlanned {
+    pub problem_id: ProblemId,
+    pub plan: String,
+    pub by: Relation,
+}
+
+/// 整改进展: one step of the rectification, with its evidence (佐证材料).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RectificationProgressed {
+    pub problem_id: ProblemId,
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+    pub by: Relation,
+}
+
+/// 申请销号.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingRequested {
+    pub problem_id: ProblemId,
+    pub summary: String,
+    pub by: Relation,
+}
+
+/// 退回整改: the closing request was rejected; the problem is rectifying again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingRejected {
+    pub problem_id: ProblemId,
+    pub reason: String,
+    pub by: Relation,
+}
+
+/// 销号: verified and closed, on `closed_on` (local), `on_time` if by the rectify-by date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemClosed {
+    pub problem_id: ProblemId,
+    pub conclusion: String,
+    pub closed_on: NaiveDate,
+    pub on_time: bool,
+    pub by: Relation,
+}
+
+/// 设置问题类型: the whole taxonomy of problem types from now on. Stream
+/// `taxonomy-problems`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProblemTypesSet {
+    pub types: Vec<ProblemType>,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -442,6 +519,13 @@ events!(
     ReturnReported,
     FilingAcknowledged,
     NotificationsRead,
+    ProblemRegistered,
+    RectificationPlanned,
+    RectificationProgressed,
+    ClosingRequested,
+    ClosingRejected,
+    ProblemClosed,
+    ProblemTypesSet,
 );
 
 impl Event {
@@ -477,6 +561,13 @@ impl Event {
             Self::ReturnReported(e) => stream::filing(e.filing_id),
             Self::FilingAcknowledged(e) => stream::filing(e.filing_id),
             Self::NotificationsRead(e) => stream::inbox(e.user_id),
+            Self::ProblemRegistered(e) => stream::problem(e.problem_id),
+            Self::RectificationPlanned(e) => stream::problem(e.problem_id),
+            Self::RectificationProgressed(e) => stream::problem(e.problem_id),
+            Self::ClosingRequested(e) => stream::problem(e.problem_id),
+            Self::ClosingRejected(e) => stream::problem(e.problem_id),
+            Self::ProblemClosed(e) => stream::problem(e.problem_id),
+            Self::ProblemTypesSet(_) => stream::taxonomy_problems(),
         }
     }
 }
@@ -520,5 +611,12 @@ pub mod stream {
     }
     pub fn filing(id: FilingId) -> String {
         format!("filing-{id}")
+    }
+    pub fn problem(id: ProblemId) -> String {
+        format!("problem-{id}")
+    }
+    /// The problem types (one stream for the whole taxonomy).
+    pub fn taxonomy_problems() -> String {
+        "taxonomy-problems".to_owned()
     }
 }

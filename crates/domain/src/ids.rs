@@ -97,3 +97,7 @@ id!(
     /// One filing (报备): a travel out of Ningbo city or a family event, by one cadre.
     FilingId
 );
+id!(
+    /// One problem of the ledger (问题台账).
+    ProblemId
+);

@@ -12,7 +12,8 @@
 //!   one obligation: recorded, backfilled, corrected, withdrawn) and [`user`] (logins, the
 //!   accounts they stand for and the roles of "who sees what") and [`filing`] (事项报备:
 //!   travel out of Ningbo and family events, their lateness, revisions and
-//!   acknowledgements).
+//!   acknowledgements) and [`problem`] (问题台账: problems found, their rectification
+//!   and closing, 销号整改, and the configurable problem types).
 
 pub mod aggregate;
 pub mod cadre;
@@ -28,6 +29,7 @@ pub mod light;
 pub mod list;
 pub mod obligation;
 pub mod org;
+pub mod problem;
 pub mod reminders;
 pub mod task;
 pub mod unit;

@@ -23,6 +23,7 @@ pub fn projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(directory::Directory),
         Arc::new(filings::Filings),
         Arc::new(inbox::Inbox),
+        Arc::new(ledger::Ledger),
     ]
 }
 

@@ -148,7 +148,14 @@ impl Projection for Board {
             | Event::FilingCancelled(_)
             | Event::ReturnReported(_)
             | Event::FilingAcknowledged(_)
-            | Event::NotificationsRead(_) => Ok(()),
+            | Event::NotificationsRead(_)
+            | Event::ProblemRegistered(_)
+            | Event::RectificationPlanned(_)
+            | Event::RectificationProgressed(_)
+            | Event::ClosingRequested(_)
+            | Event::ClosingRejected(_)
+            | Event::ProblemClosed(_)
+            | Event::ProblemTypesSet(_) => Ok(()),
             Event::YellowWeekEntered(e) => {
                 reminded(tx, e.obligation_id, ReminderKind::YellowWeek, at)
             }

@@ -7,6 +7,7 @@ mod filings;
 mod notifications;
 mod openapi;
 mod ops;
+mod problems;
 mod secrets;
 mod support;
 mod v1;

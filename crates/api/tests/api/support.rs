@@ -63,6 +63,7 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
         Arc::new(directory::Directory),
         Arc::new(inbox::Inbox),
         Arc::new(filings::Filings),
+        Arc::new(ledger::Ledger),
     ] {
         projectors.push(
             projector::spawn(store.clone(), &models, p, ProjectorOptions::default()).unwrap(),
