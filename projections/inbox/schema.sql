@@ -7,13 +7,14 @@
 CREATE TABLE IF NOT EXISTS inbox_items (
     key           TEXT    PRIMARY KEY,   -- the id of the event it tells of: stable everywhere
     position      INTEGER NOT NULL UNIQUE,
-    kind          TEXT    NOT NULL,      -- yellow_week | admonishment | filing
-    subject_kind  TEXT,                  -- reminders: leadership_team | principal_leader | team_member | discipline_group
-    subject_id    TEXT,                  -- reminders: the unit, cadre or group
+    kind          TEXT    NOT NULL,      -- yellow_week | admonishment | filing | rectification_overdue
+    subject_kind  TEXT,                  -- reminders: leadership_team | principal_leader | team_member | discipline_group | problem_unit
+    subject_id    TEXT,                  -- reminders: the unit, cadre or group (a problem's: its unit)
     cadre_id      TEXT,                  -- the personal subject's cadre, or the filer
     obligation_id TEXT,
     filing_id     TEXT,
-    deadline      TEXT,                  -- reminders: the obligation's deadline (local date)
+    problem_id    TEXT,
+    deadline      TEXT,                  -- reminders: the obligation's deadline or the problem's rectify-by date
     title         TEXT    NOT NULL,      -- zh-CN
     occurred_at   INTEGER NOT NULL,
     closed        INTEGER NOT NULL DEFAULT 0  -- a cancelled filing: nothing left to do

@@ -26,7 +26,9 @@ CREATE TABLE IF NOT EXISTS ledger_problems (
     closed_at     INTEGER,
     registered_on TEXT    NOT NULL,
     registered_at INTEGER NOT NULL,
-    updated_at    INTEGER NOT NULL
+    updated_at    INTEGER NOT NULL,
+    -- 1 once the deadline watcher's RectificationOverdue (整改逾期提醒) is in the log.
+    overdue_reminded INTEGER NOT NULL DEFAULT 0
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS ledger_by_unit ON ledger_problems (unit_id, position);

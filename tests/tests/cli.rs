@@ -30,7 +30,17 @@ fn serve_answers_health_readiness_and_metrics_then_stops_gracefully_on_sigterm()
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["catalog", "board", "directory", "filings", "inbox", "ledger"]);
+    assert_eq!(
+        names,
+        [
+            "catalog",
+            "board",
+            "directory",
+            "filings",
+            "inbox",
+            "ledger"
+        ]
+    );
 
     let (status, body) = server.get("/metrics");
     assert_eq!(status, 200);

@@ -414,6 +414,16 @@ pub struct ProblemTypesSet {
     pub types: Vec<ProblemType>,
 }
 
+/// 整改逾期提醒: a problem's rectification went past its rectify-by date without being
+/// closed. Appended once per problem by the deadline watcher. Stream `reminder-<problem id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RectificationOverdue {
+    pub problem_id: ProblemId,
+    pub unit_id: UnitId,
+    pub cadre_id: Option<CadreId>,
+    pub rectify_by: NaiveDate,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -519,6 +529,7 @@ events!(
     ReturnReported,
     FilingAcknowledged,
     NotificationsRead,
+    RectificationOverdue,
     ProblemRegistered,
     RectificationPlanned,
     RectificationProgressed,
@@ -561,6 +572,7 @@ impl Event {
             Self::ReturnReported(e) => stream::filing(e.filing_id),
             Self::FilingAcknowledged(e) => stream::filing(e.filing_id),
             Self::NotificationsRead(e) => stream::inbox(e.user_id),
+            Self::RectificationOverdue(e) => stream::problem_reminder(e.problem_id),
             Self::ProblemRegistered(e) => stream::problem(e.problem_id),
             Self::RectificationPlanned(e) => stream::problem(e.problem_id),
             Self::RectificationProgressed(e) => stream::problem(e.problem_id),
@@ -608,6 +620,9 @@ pub mod stream {
     }
     pub fn inbox(user: UserId) -> String {
         format!("inbox-{user}")
+    }
+    pub fn problem_reminder(id: ProblemId) -> String {
+        format!("reminder-{id}")
     }
     pub fn filing(id: FilingId) -> String {
         format!("filing-{id}")

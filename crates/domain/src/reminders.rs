@@ -1,12 +1,13 @@
 //! The time-driven facts (DESIGN.md §3): an obligation entered its yellow week with its
-//! required count not reached (履责提醒), or its deadline passed without it (约谈提醒). The
+//! required count not reached (履责提醒), or its deadline passed without it (约谈提醒); a
+//! problem's rectification went past its rectify-by date (整改逾期提醒). The
 //! deadline watcher appends each once, whenever it gets to it: its event id is derived from
-//! the obligation and the kind, so a second watcher, a restart or a catch-up after downtime
+//! the obligation (or problem) and the kind, so a second watcher, a restart or a catch-up after downtime
 //! appends nothing new.
 
 use crate::calendar::start_of_day;
-use crate::events::{AdmonishmentDue, Event, YellowWeekEntered};
-use crate::ids::ObligationId;
+use crate::events::{AdmonishmentDue, Event, RectificationOverdue, YellowWeekEntered};
+use crate::ids::{CadreId, ObligationId, ProblemId, UnitId};
 use crate::light::YELLOW_DAYS;
 use crate::org::Subject;
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -102,6 +103,53 @@ pub fn due(kind: ReminderKind, o: &AtBoundary, now: DateTime<Utc>) -> Option<Eve
     })
 }
 
+/// A problem not closed by its rectify-by date, as the ledger knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueProblem {
+    pub problem_id: ProblemId,
+    pub unit_id: UnitId,
+    pub cadre_id: Option<CadreId>,
+    pub rectify_by: NaiveDate,
+    /// The local date it was closed on, if it was.
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl OverdueProblem {
+    /// The instant the rectification goes overdue: the start of the day after rectify-by.
+    pub fn boundary(&self) -> DateTime<Utc> {
+        start_of_day(
+            self.rectify_by
+                .checked_add_days(Days::new(1))
+                .unwrap_or(self.rectify_by),
+        )
+    }
+
+    /// The id of its reminder's event: the same in every process.
+    pub fn event_id(&self) -> Uuid {
+        Uuid::new_v5(
+            &NAMESPACE,
+            format!("rectification_overdue:{}", self.problem_id).as_bytes(),
+        )
+    }
+}
+
+/// 整改逾期提醒, if due at `now`: the boundary has come and the problem was not closed by
+/// the end of its rectify-by date.
+pub fn rectification_overdue(p: &OverdueProblem, now: DateTime<Utc>) -> Option<Event> {
+    if now < p.boundary() || p.closed_on.is_some_and(|d| d <= p.rectify_by) {
+        return None;
+    }
+    Some(
+        RectificationOverdue {
+            problem_id: p.problem_id,
+            unit_id: p.unit_id,
+            cadre_id: p.cadre_id,
+            rectify_by: p.rectify_by,
+        }
+        .into(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +203,42 @@ mod tests {
             assert!(due(kind, &o, b + TimeDelta::days(300)).is_some());
             assert_eq!(due(kind, &at_boundary(2), b), None, "reached: nothing due");
         }
+    }
+
+    #[test]
+    fn a_rectification_is_overdue_from_the_day_after_unless_closed_by_then() {
+        let p = OverdueProblem {
+            problem_id: ProblemId::new(),
+            unit_id: UnitId::new(),
+            cadre_id: None,
+            rectify_by: d("2026-05-31"),
+            closed_on: None,
+        };
+        let b = p.boundary();
+        assert_eq!(b, end_of_day(d("2026-05-31")) + TimeDelta::microseconds(1));
+        assert_eq!(
+            rectification_overdue(&p, b - TimeDelta::microseconds(1)),
+            None
+        );
+        let e = rectification_overdue(&p, b).expect("due");
+        assert_eq!(e.stream(), format!("reminder-{}", p.problem_id));
+        let on_time = OverdueProblem {
+            closed_on: Some(d("2026-05-31")),
+            ..p.clone()
+        };
+        assert_eq!(rectification_overdue(&on_time, b), None);
+        let late = OverdueProblem {
+            closed_on: Some(d("2026-06-02")),
+            ..p.clone()
+        };
+        assert!(
+            rectification_overdue(&late, b).is_some(),
+            "it was overdue for two days"
+        );
+        assert_ne!(
+            p.event_id(),
+            ReminderKind::YellowWeek.event_id(ObligationId(p.problem_id.0))
+        );
     }
 
     #[test]

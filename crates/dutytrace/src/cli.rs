@@ -132,6 +132,7 @@ async fn remind(args: StoreArgs) -> anyhow::Result<()> {
         let scratch = tempfile::tempdir()?;
         let models = projector::ReadModels::open(scratch.path().join("remind.views.db"))?;
         projector::catch_up(opened.log.clone(), &models, Arc::new(board::Board)).await?;
+        projector::catch_up(opened.log.clone(), &models, Arc::new(ledger::Ledger)).await?;
         let pass = crate::watcher::Watcher::new(opened.log.clone(), models, clock)
             .pass()
             .await?;

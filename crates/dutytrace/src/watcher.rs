@@ -1,14 +1,16 @@
 //! The deadline watcher (DESIGN.md §3): appends the time-driven facts — an obligation
 //! entered its yellow week short of its count (履责提醒, `YellowWeekEntered`), its deadline
-//! passed short of it (约谈提醒, `AdmonishmentDue`) — once each.
+//! passed short of it (约谈提醒, `AdmonishmentDue`), a problem's rectification went past its
+//! rectify-by date (整改逾期提醒, `RectificationOverdue`) — once each.
 //!
 //! Exactly once, with no state of its own: each reminder's event id is derived from the
-//! obligation and the kind (`domain::reminders`), and appending an event id the log already
+//! obligation (or problem) and the kind (`domain::reminders`), and appending an event id the log already
 //! holds writes nothing. So two processes watching one store, a restart in the middle of a
 //! pass, or a pass after days of downtime (it looks back [`board::LOOK_BACK_DAYS`]) all
-//! leave one event per reminder. The board tells it which reminders are due and not yet in
-//! the log, as the board showed each obligation at the reminder's boundary instant; the
-//! event's `occurred_at` is that boundary, its `recorded_at` when the watcher got to it.
+//! leave one event per reminder. The board tells it which obligation reminders are due and
+//! not yet in the log, as the board showed each obligation at the reminder's boundary
+//! instant; the problem ledger, which problems went overdue. The event's `occurred_at` is
+//! the boundary, its `recorded_at` when the watcher got to it.
 
 use anyhow::Context as _;
 use domain::calendar::local_date;
@@ -22,6 +24,8 @@ use projector::ReadModels;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The read model of problems, which the watcher reads beside the board.
+const LEDGER: &str = "ledger";
 /// The actor of every reminder.
 pub const ACTOR: &str = "system:watcher";
 /// Reminders appended at once (they share the store's group commits).
@@ -62,36 +66,43 @@ impl Watcher {
         let models = self.models.clone();
         let due = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
             let conn = models.reader()?;
+            // (event, its id, when it happened)
             let mut due = Vec::new();
             for kind in ReminderKind::ALL {
                 for o in board::due_reminders(&conn, kind, today)? {
-                    due.push((kind, o));
+                    if let Some(e) = reminders::due(kind, &o, now) {
+                        due.push((e, kind.event_id(o.obligation_id), kind.boundary(o.deadline)));
+                    }
+                }
+            }
+            for p in ledger::overdue_due(&conn, today)? {
+                if let Some(e) = reminders::rectification_overdue(&p, now) {
+                    due.push((e, p.event_id(), p.boundary()));
                 }
             }
             Ok(due)
         })
         .await??;
         let actor = Actor::new(ACTOR)?;
-        let appends = due.into_iter().filter_map(|(kind, o)| {
-            let event = reminders::due(kind, &o, now)?;
+        let appends = due.into_iter().map(|(event, id, occurred_at)| {
             let store = self.store.clone();
             let actor = actor.clone();
-            Some(async move {
+            async move {
                 let new = NewEvent::new(
                     EventType::new(event.event_type())?,
                     Payload::from_value(&event.payload())?,
                     actor,
-                    kind.boundary(o.deadline),
+                    occurred_at,
                 )
                 .with_schema_version(SCHEMA_VERSION)
-                .with_id(kind.event_id(o.obligation_id));
+                .with_id(id);
                 let stream = StreamName::new(event.stream())?;
                 let r = store
                     .append(&stream, ExpectedVersion::Any, vec![new])
                     .await
                     .with_context(|| format!("appending {} to {stream}", event.event_type()))?;
                 anyhow::Ok(r.deduplicated)
-            })
+            }
         });
         let mut pass = Pass::default();
         let mut results = stream::iter(appends).buffer_unordered(CONCURRENCY);
@@ -117,10 +128,12 @@ pub async fn run(
     loop {
         let result = async {
             let head = watcher.store.head().await?;
-            state
-                .wait_for(api::BOARD, head)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+            for model in [api::BOARD, LEDGER] {
+                state
+                    .wait_for(model, head)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}", e.detail))?;
+            }
             watcher.pass().await
         }
         .await;

@@ -9,10 +9,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::cadre::RegisterCadre;
 use domain::calendar::{Cadence, DeadlineRule, Period};
 use domain::duty::{DutyCommand, RecordDuty};
-use domain::ids::{CadreId, EntryId, ItemId, ListId, UnitId};
+use domain::events::Attachment;
+use domain::ids::{CadreId, EntryId, ItemId, ListId, ProblemId, UnitId};
 use domain::list::{AssignList, ListCommand, PublishList};
 use domain::obligation::{DutyItem, ObligationRef, Source};
 use domain::org::{CadreDuty, Responsibility, Subject, SubjectKind, UnitKind};
+use domain::problem::{
+    CloseProblem, DEFAULT_TYPES, PlanRectification, ProblemActor, ProblemCommand, ProblemSource,
+    RecordProgress, RegisterProblem, RequestClosing, Severity,
+};
 use domain::unit::RegisterUnit;
 use dutytrace::watcher::{Pass, Watcher};
 use event_store::{Actor, EventStore, Filter, ManualClock};
@@ -43,6 +48,8 @@ struct District {
     clock: Arc<ManualClock>,
     app: App,
     source: Source,
+    unit: UnitId,
+    principal: CadreId,
     idle: CadreId,
     early: CadreId,
     late: CadreId,
@@ -74,9 +81,13 @@ impl District {
             .unwrap();
     }
 
-    /// Brings the board up to the head, as a running service's watcher waits for it.
+    /// Brings the board and the ledger up to the head, as a running service's watcher
+    /// waits for them.
     async fn catch_up(&self) {
         projector::catch_up(self.store.clone(), &self.models, Arc::new(board::Board))
+            .await
+            .unwrap();
+        projector::catch_up(self.store.clone(), &self.models, Arc::new(ledger::Ledger))
             .await
             .unwrap();
     }
@@ -154,6 +165,17 @@ async fn district() -> District {
         app.cadre_command(cadre_id, c.into(), &admin).await.unwrap();
         cadres.push(cadre_id);
     }
+    let principal = CadreId::new();
+    let c = RegisterCadre {
+        cadre_id: principal,
+        name: "丁".into(),
+        post: "党组书记".into(),
+        duty: CadreDuty::PrincipalLeader { unit_id },
+        direct_leader: None,
+    };
+    app.cadre_command(principal, c.into(), &admin)
+        .await
+        .unwrap();
     let (list_id, item_id) = (ListId::new(), ItemId::new());
     let item = DutyItem {
         item_id,
@@ -195,6 +217,8 @@ async fn district() -> District {
         clock,
         app,
         source: Source::ListItem { list_id, item_id },
+        unit: unit_id,
+        principal,
         idle: cadres[0],
         early: cadres[1],
         late: cadres[2],
@@ -312,13 +336,133 @@ async fn after_downtime_the_watcher_catches_up_on_everything_it_missed() {
     )
     .unwrap();
     let store: Arc<dyn EventStore> = Arc::new(reopened.clone());
-    projector::catch_up(store.clone(), &d.models, Arc::new(board::Board))
-        .await
-        .unwrap();
+    for p in [
+        Arc::new(board::Board) as Arc<dyn projector::Projection>,
+        Arc::new(ledger::Ledger),
+    ] {
+        projector::catch_up(store.clone(), &d.models, p)
+            .await
+            .unwrap();
+    }
     let again = Watcher::new(store, d.models.clone(), d.clock.clone())
         .pass()
         .await
         .unwrap();
     assert_eq!(again.appended, 0);
     reopened.close().await;
+}
+
+/// Registers a problem of the district's unit (by the commission), due on `rectify_by`.
+async fn problem(d: &District, rectify_by: &str) -> ProblemId {
+    let problem_id = ProblemId::new();
+    let c = RegisterProblem {
+        problem_id,
+        unit_id: d.unit,
+        cadre_id: None,
+        source: ProblemSource::Inspection,
+        type_key: DEFAULT_TYPES[0].0.into(),
+        severity: Severity::Moderate,
+        description: "巡察发现：落实主体责任不到位".into(),
+        found_on: "2026-03-02".parse().unwrap(),
+        rectify_by: rectify_by.parse().unwrap(),
+    };
+    d.app
+        .problem_command(
+            ProblemCommand::Register(c),
+            ProblemActor::Commission,
+            &meta("user:jiwei"),
+        )
+        .await
+        .unwrap();
+    problem_id
+}
+
+/// Walks a problem to closed: planned and progressed by the commission's say-so is not
+/// allowed, so the unit's principal does the unit's part.
+async fn close(d: &District, id: ProblemId) {
+    let unit = ProblemActor::Cadre {
+        cadre_id: d.principal,
+        duty: Some(CadreDuty::PrincipalLeader { unit_id: d.unit }),
+    };
+    let steps = [
+        (
+            ProblemCommand::Plan(PlanRectification {
+                problem_id: id,
+                plan: "制定整改方案".into(),
+            }),
+            unit.clone(),
+        ),
+        (
+            ProblemCommand::Progress(RecordProgress {
+                problem_id: id,
+                text: "已整改".into(),
+                attachments: vec![Attachment {
+                    sha256: "0".repeat(64),
+                    file_name: "整改报告.pdf".into(),
+                }],
+            }),
+            unit.clone(),
+        ),
+        (
+            ProblemCommand::RequestClosing(RequestClosing {
+                problem_id: id,
+                summary: "申请销号".into(),
+            }),
+            unit.clone(),
+        ),
+        (
+            ProblemCommand::Close(CloseProblem {
+                problem_id: id,
+                conclusion: "同意销号".into(),
+            }),
+            ProblemActor::Commission,
+        ),
+    ];
+    for (c, actor) in steps {
+        d.app
+            .problem_command(c, actor, &meta("user:x"))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_overdue_rectification_is_reminded_once_from_the_day_after_its_rectify_by_date() {
+    let d = district().await;
+    d.clock.set(at("2026-03-02T10:00:00+08:00"));
+    let open = problem(&d, "2026-05-31").await;
+    let on_time = problem(&d, "2026-05-31").await;
+    let late = problem(&d, "2026-05-31").await;
+    d.clock.set(at("2026-05-30T10:00:00+08:00"));
+    close(&d, on_time).await;
+    let overdue = |all: &[(String, String, DateTime<Utc>)]| {
+        let mut v: Vec<String> = all
+            .iter()
+            .filter(|(t, _, _)| t == "RectificationOverdue")
+            .map(|(_, id, _)| id.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    // The last instant of the rectify-by date: nothing yet.
+    d.clock.set(at("2026-05-31T23:59:59+08:00"));
+    d.pass().await;
+    assert!(overdue(&d.reminders().await).is_empty());
+    // Nobody watched until 3 June, when the late one was closed: both that were open on
+    // 1 June are reminded, once, at the boundary; the one closed in time is not.
+    d.clock.set(at("2026-06-03T10:00:00+08:00"));
+    close(&d, late).await;
+    d.catch_up().await;
+    let (a, b) = tokio::join!(d.watcher_pass(), d.watcher_pass());
+    let mut want = vec![open.to_string(), late.to_string()];
+    want.sort();
+    let all = d.reminders().await;
+    assert_eq!(overdue(&all), want, "{a:?} {b:?}");
+    assert!(
+        all.iter()
+            .filter(|(t, _, _)| t == "RectificationOverdue")
+            .all(|(_, _, when)| *when == at("2026-06-01T00:00:00+08:00"))
+    );
+    d.clock.set(at("2026-06-10T10:00:00+08:00"));
+    assert_eq!(d.pass().await.appended, 0);
 }

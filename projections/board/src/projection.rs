@@ -155,7 +155,8 @@ impl Projection for Board {
             | Event::ClosingRequested(_)
             | Event::ClosingRejected(_)
             | Event::ProblemClosed(_)
-            | Event::ProblemTypesSet(_) => Ok(()),
+            | Event::ProblemTypesSet(_)
+            | Event::RectificationOverdue(_) => Ok(()),
             Event::YellowWeekEntered(e) => {
                 reminded(tx, e.obligation_id, ReminderKind::YellowWeek, at)
             }

@@ -25,6 +25,7 @@ impl Inbox {
         "FilingCancelled",
         "FilingAcknowledged",
         "NotificationsRead",
+        "RectificationOverdue",
     ];
 }
 
@@ -55,12 +56,17 @@ struct Item<'a> {
     filing_id: Option<String>,
     deadline: Option<String>,
     title: String,
+    problem_id: Option<String>,
+    /// A problem's unit (its reminders are addressed by it).
+    problem_unit: Option<String>,
 }
 
 fn insert(tx: &Transaction<'_>, event: &RecordedEvent, item: Item<'_>) -> rusqlite::Result<()> {
-    let (subject_kind, subject_id, personal) = match item.subject.map(subject) {
-        Some((k, id, c)) => (Some(k), Some(id), c),
-        None => (None, None, None),
+    let (subject_kind, subject_id, personal) = match (item.subject.map(subject), &item.problem_unit)
+    {
+        (Some((k, id, c)), _) => (Some(k), Some(id), c),
+        (None, Some(unit)) => (Some("problem_unit"), Some(unit.clone()), None),
+        (None, None) => (None, None, None),
     };
     tx.prepare_cached(sql::INSERT_ITEM)?.execute(params![
         event.event_id.to_string(),
@@ -74,6 +80,7 @@ fn insert(tx: &Transaction<'_>, event: &RecordedEvent, item: Item<'_>) -> rusqli
         item.deadline,
         item.title,
         event.occurred_at.timestamp_micros(),
+        item.problem_id,
     ])?;
     Ok(())
 }
@@ -84,7 +91,7 @@ impl Projection for Inbox {
     }
 
     fn version(&self) -> u32 {
-        1
+        2
     }
 
     fn schema(&self) -> &'static str {
@@ -135,6 +142,8 @@ impl Projection for Inbox {
                     obligation_id: Some(e.obligation_id.to_string()),
                     filing_id: None,
                     deadline: Some(e.deadline.to_string()),
+                    problem_id: None,
+                    problem_unit: None,
                     title: format!(
                         "履责提醒：距截止日期 {} 不足7天，已完成 {}/{}",
                         e.deadline, e.count, e.required_count
@@ -151,6 +160,8 @@ impl Projection for Inbox {
                     obligation_id: Some(e.obligation_id.to_string()),
                     filing_id: None,
                     deadline: Some(e.deadline.to_string()),
+                    problem_id: None,
+                    problem_unit: None,
                     title: format!(
                         "约谈提醒：截止日期 {} 已过，仅完成 {}/{}（红灯）",
                         e.deadline, e.count, e.required_count
@@ -167,6 +178,8 @@ impl Projection for Inbox {
                     obligation_id: None,
                     filing_id: Some(e.filing_id.to_string()),
                     deadline: None,
+                    problem_id: None,
+                    problem_unit: None,
                     title: format!(
                         "待阅报备：外出报备（{}，{} 至 {}）{}",
                         e.travel.destination,
@@ -186,12 +199,29 @@ impl Projection for Inbox {
                     obligation_id: None,
                     filing_id: Some(e.filing_id.to_string()),
                     deadline: None,
+                    problem_id: None,
+                    problem_unit: None,
                     title: format!(
                         "待阅报备：婚丧嫁娶报备（{}，{}）{}",
                         e.event.date,
                         e.event.venue,
                         late(e.timeliness.days_late)
                     ),
+                },
+            )?,
+            Event::RectificationOverdue(e) => insert(
+                tx,
+                event,
+                Item {
+                    kind: "rectification_overdue",
+                    subject: None,
+                    cadre_id: e.cadre_id.map(|c| c.to_string()),
+                    obligation_id: None,
+                    filing_id: None,
+                    deadline: Some(e.rectify_by.to_string()),
+                    problem_id: Some(e.problem_id.to_string()),
+                    problem_unit: Some(e.unit_id.to_string()),
+                    title: format!("整改逾期提醒：问题整改期限 {} 已过，尚未销号", e.rectify_by),
                 },
             )?,
             Event::FilingCancelled(e) => {

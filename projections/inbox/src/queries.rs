@@ -28,7 +28,8 @@ pub struct Notification {
     pub key: Uuid,
     /// The position of that event in the log.
     pub position: u64,
-    /// `yellow_week` (履责提醒), `admonishment` (约谈提醒) or `filing` (待阅报备).
+    /// `yellow_week` (履责提醒), `admonishment` (约谈提醒), `filing` (待阅报备) or
+    /// `rectification_overdue` (整改逾期提醒).
     pub kind: String,
     pub title: String,
     pub occurred_at: DateTime<Utc>,
@@ -40,9 +41,12 @@ pub struct Notification {
     /// The personal subject of a reminder, or the filer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cadre_id: Option<CadreId>,
-    /// A reminder's obligation deadline.
+    /// A reminder's obligation deadline, or a problem's rectify-by date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
+    /// The problem of a rectification reminder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem_id: Option<Uuid>,
 }
 
 /// A row before addressing.
@@ -73,7 +77,9 @@ fn parse<T: FromStr>(column: usize, s: Option<String>) -> rusqlite::Result<Optio
 ///   stationed discipline group and the leader in charge who see the subject, and the
 ///   commission for leadership teams and principal leaders;
 /// - a filing to the principal leader and the leader in charge who see the filer (not the
-///   filer), until they acknowledge it.
+///   filer), until they acknowledge it;
+/// - a problem's overdue rectification to the cadre it names, the commission, and the
+///   principal leader, stationed discipline group and leader in charge who see its unit.
 fn addressed(r: &Recipient<'_>, c: &Candidate) -> bool {
     use Role::*;
     let id = c.subject_id.as_deref().unwrap_or_default();
@@ -93,6 +99,7 @@ fn addressed(r: &Recipient<'_>, c: &Candidate) -> bool {
         ("admonishment", Some(kind)) => {
             me || (overseer && others) || (r.role == Commission && kind == "principal_leader")
         }
+        ("rectification_overdue", _) => me || r.role == Commission || (overseer && unit()),
         ("filing", _) => {
             matches!(r.role, PrincipalLeader | LeaderInCharge) && others && !c.acknowledged
         }
@@ -115,6 +122,7 @@ fn candidate(row: &rusqlite::Row<'_>) -> rusqlite::Result<Candidate> {
             occurred_at: DateTime::from_timestamp_micros(row.get(10)?)
                 .ok_or_else(|| bad(10, "instant"))?,
             read: row.get(11)?,
+            problem_id: parse(13, row.get(13)?)?,
         },
         subject_kind: row.get(3)?,
         subject_id: row.get(4)?,

@@ -5,8 +5,8 @@ pub(crate) const SCHEMA: &str = include_str!("../schema.sql");
 pub(crate) const INSERT_ITEM: &str = "\
 INSERT INTO inbox_items \
     (key, position, kind, subject_kind, subject_id, cadre_id, obligation_id, filing_id, \
-     deadline, title, occurred_at) \
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+     deadline, title, occurred_at, problem_id) \
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
 ON CONFLICT (key) DO NOTHING";
 
 pub(crate) const CLOSE_FILING: &str = "UPDATE inbox_items SET closed = 1 WHERE filing_id = ?1";
@@ -24,7 +24,8 @@ pub(crate) const CANDIDATES: &str = "\
 SELECT i.key, i.position, i.kind, i.subject_kind, i.subject_id, i.cadre_id, i.obligation_id, \
        i.filing_id, i.deadline, i.title, i.occurred_at, \
        EXISTS (SELECT 1 FROM inbox_reads r WHERE r.user_id = ?1 AND r.key = i.key), \
-       EXISTS (SELECT 1 FROM inbox_acks a WHERE a.filing_id = i.filing_id AND a.user_id = ?1) \
+       EXISTS (SELECT 1 FROM inbox_acks a WHERE a.filing_id = i.filing_id AND a.user_id = ?1), \
+       i.problem_id \
 FROM inbox_items i \
 WHERE i.closed = 0 \
   AND (?2 = 1 \
@@ -35,5 +36,5 @@ ORDER BY i.position DESC";
 /// Every item after position `?1`, oldest first, at most `?2` (for delivery).
 pub(crate) const ITEMS_AFTER: &str = "\
 SELECT key, position, kind, subject_kind, subject_id, cadre_id, obligation_id, filing_id, \
-       deadline, title, occurred_at, 0, 0 \
+       deadline, title, occurred_at, 0, 0, problem_id \
 FROM inbox_items WHERE position > ?1 ORDER BY position LIMIT ?2";

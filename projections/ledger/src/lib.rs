@@ -14,4 +14,4 @@ mod queries;
 mod sql;
 
 pub use projection::Ledger;
-pub use queries::{ProblemQuery, ProblemView, Step, StepKind, problem, problems};
+pub use queries::{ProblemQuery, ProblemView, Step, StepKind, overdue_due, problem, problems};

@@ -27,6 +27,7 @@ impl Ledger {
         "ClosingRequested",
         "ClosingRejected",
         "ProblemClosed",
+        "RectificationOverdue",
     ];
 }
 
@@ -50,7 +51,7 @@ impl Projection for Ledger {
     }
 
     fn version(&self) -> u32 {
-        1
+        2
     }
 
     fn schema(&self) -> &'static str {
@@ -188,6 +189,11 @@ impl Projection for Ledger {
                     text: &e.conclusion,
                     evidence: &[],
                 })
+            }
+            Event::RectificationOverdue(e) => {
+                tx.prepare_cached(sql::OVERDUE_REMINDED)?
+                    .execute([e.problem_id.to_string()])?;
+                None
             }
             _ => None,
         };

@@ -294,3 +294,40 @@ pub fn problems(
     )?;
     rows.collect()
 }
+
+/// The problems whose overdue reminder (整改逾期提醒) is due by `today` (a local date) and not
+/// yet in the log: past their rectify-by date and not closed by it (closed later or not at
+/// all). The ledger must have applied the log up to its head for the answer to be complete.
+pub fn overdue_due(
+    c: &Connection,
+    today: chrono::NaiveDate,
+) -> rusqlite::Result<Vec<domain::reminders::OverdueProblem>> {
+    let mut stmt = c.prepare_cached(sql::OVERDUE_DUE)?;
+    let rows = stmt.query_map([today.to_string()], |r| {
+        let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+        let bad = |i: usize, v: &str| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Text,
+                format!("unexpected stored value {v:?}").into(),
+            )
+        };
+        let problem = text(0)?;
+        let unit = text(1)?;
+        let cadre: Option<String> = r.get(2)?;
+        let rectify_by = text(3)?;
+        let closed_on: Option<String> = r.get(4)?;
+        Ok(domain::reminders::OverdueProblem {
+            problem_id: problem.parse().map_err(|_| bad(0, &problem))?,
+            unit_id: unit.parse().map_err(|_| bad(1, &unit))?,
+            cadre_id: cadre
+                .map(|c| c.parse().map_err(|_| bad(2, &c)))
+                .transpose()?,
+            rectify_by: rectify_by.parse().map_err(|_| bad(3, &rectify_by))?,
+            closed_on: closed_on
+                .map(|d| d.parse().map_err(|_| bad(4, &d)))
+                .transpose()?,
+        })
+    })?;
+    rows.collect()
+}

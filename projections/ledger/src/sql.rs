@@ -74,3 +74,13 @@ pub(crate) const PROBLEMS: &str = concat!(
 pub(crate) const TIMELINE: &str = "\
 SELECT position, step, actor, relation, at, text, evidence FROM ledger_timeline \
 WHERE problem_id = ?1 ORDER BY position";
+
+pub(crate) const OVERDUE_REMINDED: &str =
+    "UPDATE ledger_problems SET overdue_reminded = 1 WHERE problem_id = ?1";
+
+/// Problems past their rectify-by date (before `?1`, today) and not closed by it, whose
+/// overdue reminder is not in the log yet (for the deadline watcher).
+pub(crate) const OVERDUE_DUE: &str = "\
+SELECT problem_id, unit_id, cadre_id, rectify_by, closed_on FROM ledger_problems \
+WHERE overdue_reminded = 0 AND rectify_by < ?1 AND (closed_on IS NULL OR closed_on > rectify_by) \
+ORDER BY rectify_by, problem_id";

@@ -247,3 +247,45 @@ async fn each_inbox_holds_what_concerns_its_user_and_reading_is_recorded() {
     let after = keys(&inbox("principal_leader").await.json);
     assert_eq!(after, vec![yellow_team_a.clone()]);
 }
+
+#[tokio::test]
+async fn an_overdue_rectification_is_told_to_the_named_cadre_and_those_over_the_unit() {
+    let w = World::build().await;
+    let e: Event = domain::events::RectificationOverdue {
+        problem_id: domain::ids::ProblemId::new(),
+        unit_id: w.id["unit_a"].parse().unwrap(),
+        cadre_id: Some(w.id["ma"].parse().unwrap()),
+        rectify_by: "2026-01-04".parse().unwrap(),
+    }
+    .into();
+    let new = NewEvent::new(
+        EventType::new(e.event_type()).unwrap(),
+        Payload::from_value(&e.payload()).unwrap(),
+        Actor::new("system:watcher").unwrap(),
+        w.t.clock.now(),
+    );
+    let key = new.event_id.to_string();
+    w.t.store
+        .append(
+            &StreamName::new(e.stream()).unwrap(),
+            ExpectedVersion::Any,
+            vec![new],
+        )
+        .await
+        .unwrap();
+    for role in ROLES.iter().filter(|r| **r != "regulator") {
+        let r = w.call(role, "GET", "/api/v1/notifications", None).await;
+        let told = keys(&r.json).contains(&key);
+        assert_eq!(told, *role != "auditor", "{role}: {}", r.text);
+        if told {
+            let item = r.json["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|n| n["key"] == key.as_str())
+                .unwrap();
+            assert_eq!(item["kind"], "rectification_overdue");
+            assert!(item["title"].as_str().unwrap().contains("整改逾期提醒"));
+        }
+    }
+}

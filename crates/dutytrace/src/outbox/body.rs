@@ -13,7 +13,7 @@ use uuid::Uuid;
 #[derive(Debug, Serialize)]
 pub(super) struct Body<'a> {
     pub id: Uuid,
-    /// `yellow_week`, `admonishment` or `filing`.
+    /// `yellow_week`, `admonishment`, `filing` or `rectification_overdue`.
     pub kind: &'a str,
     /// zh-CN.
     pub title: &'a str,
@@ -28,6 +28,8 @@ pub(super) struct Body<'a> {
     pub cadre_id: Option<CadreId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem_id: Option<Uuid>,
     /// The usernames of the active logins it is addressed to, sorted.
     pub recipients: Vec<&'a str>,
 }
@@ -78,6 +80,7 @@ impl Addressees {
             filing_id: n.filing_id,
             cadre_id: n.cadre_id,
             deadline: n.deadline.as_deref(),
+            problem_id: n.problem_id,
             recipients,
         })
     }
