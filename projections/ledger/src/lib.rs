@@ -14,4 +14,6 @@ mod queries;
 mod sql;
 
 pub use projection::Ledger;
-pub use queries::{ProblemQuery, ProblemView, Step, StepKind, overdue_due, problem, problems};
+pub use queries::{
+    ProblemQuery, ProblemView, Step, StepKind, overdue_by_unit, overdue_due, problem, problems,
+};

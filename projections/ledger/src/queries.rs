@@ -331,3 +331,28 @@ pub fn overdue_due(
     })?;
     rows.collect()
 }
+
+/// Per unit, how many problems were overdue (red) as of `as_of`: registered by then, not
+/// closed by then, and past their rectify-by date — what the board shows beside a unit's
+/// lights. Units with none are absent.
+pub fn overdue_by_unit(
+    c: &Connection,
+    as_of: DateTime<Utc>,
+) -> rusqlite::Result<std::collections::BTreeMap<UnitId, u32>> {
+    let mut stmt = c.prepare_cached(sql::OVERDUE_BY_UNIT)?;
+    let rows = stmt.query_map(
+        params![as_of.timestamp_micros(), local_date(as_of).to_string()],
+        |r| {
+            let unit: String = r.get(0)?;
+            let id = unit.parse::<UnitId>().map_err(|_| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    format!("unexpected stored value {unit:?}").into(),
+                )
+            })?;
+            Ok((id, r.get::<_, u32>(1)?))
+        },
+    )?;
+    rows.collect()
+}

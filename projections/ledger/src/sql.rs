@@ -84,3 +84,10 @@ pub(crate) const OVERDUE_DUE: &str = "\
 SELECT problem_id, unit_id, cadre_id, rectify_by, closed_on FROM ledger_problems \
 WHERE overdue_reminded = 0 AND rectify_by < ?1 AND (closed_on IS NULL OR closed_on > rectify_by) \
 ORDER BY rectify_by, problem_id";
+
+/// Per unit, the problems overdue at instant `?1` (microseconds): registered by then, not
+/// closed by then, past their rectify-by date (before `?2`, the local date then).
+pub(crate) const OVERDUE_BY_UNIT: &str = "\
+SELECT unit_id, COUNT(*) FROM ledger_problems \
+WHERE registered_at <= ?1 AND (closed_at IS NULL OR closed_at > ?1) AND rectify_by < ?2 \
+GROUP BY unit_id";

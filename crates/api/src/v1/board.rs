@@ -46,13 +46,27 @@ impl Query {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct BoardView {
     pub as_of: DateTime<Utc>,
-    /// Every obligation of the district, by light.
+    /// Every obligation of the district (in scope), by light.
     pub totals: LightCounts,
+    /// Problems of the ledger (in scope) whose rectification was overdue (red) then.
+    pub overdue_problems: u32,
     /// One row per unit and per discipline group.
-    pub units: Vec<OwnerLights>,
+    pub units: Vec<BoardRow>,
 }
 
-/// The district overview: per unit and discipline group, its obligations counted by light.
+/// One row of the board: a unit's (or group's) obligations by light, and its problems
+/// overdue.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BoardRow {
+    #[serde(flatten)]
+    pub lights: OwnerLights,
+    /// Problems of the unit whose rectification was overdue (red) then (整改逾期); 0 for a
+    /// discipline group.
+    pub overdue_problems: u32,
+}
+
+/// The district overview: per unit and discipline group, its obligations counted by light,
+/// and each unit's overdue rectifications.
 #[utoipa::path(
     get,
     path = "/api/v1/board",
@@ -68,24 +82,46 @@ pub async fn board(
 ) -> Result<Json<BoardView>, ApiError> {
     let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
-    let (totals, units) = overview(&s, as_of).await?;
-    if let Scope::Everything = scope {
-        return Ok(Json(BoardView {
-            as_of,
-            totals,
-            units: units.as_ref().clone(),
-        }));
-    }
-    let units = visible_rows(scope, &units);
-    let mut totals = LightCounts::default();
-    for u in &units {
-        for l in domain::light::Light::ALL {
-            totals.add(l, u.lights.get(l));
+    let (all_totals, rows) = overview(&s, as_of).await?;
+    let visible = match scope {
+        Scope::Everything => rows.as_ref().clone(),
+        Scope::Only(_) => visible_rows(scope, &rows),
+    };
+    let totals = match scope {
+        Scope::Everything => all_totals,
+        Scope::Only(_) => {
+            let mut totals = LightCounts::default();
+            for u in &visible {
+                for l in domain::light::Light::ALL {
+                    totals.add(l, u.lights.get(l));
+                }
+            }
+            totals
         }
-    }
+    };
+    // Cheap (one grouped count over the open problems), and the ledger moves on its own:
+    // not cached with the board.
+    let overdue = s
+        .views
+        .query(move |c| ledger::overdue_by_unit(c, as_of))
+        .await?;
+    let units: Vec<BoardRow> = visible
+        .into_iter()
+        .map(|lights| {
+            let overdue_problems = match lights.owner {
+                Owner::Unit { unit_id } => overdue.get(&unit_id).copied().unwrap_or(0),
+                Owner::DisciplineGroup { .. } => 0,
+            };
+            BoardRow {
+                lights,
+                overdue_problems,
+            }
+        })
+        .collect();
     Ok(Json(BoardView {
         as_of,
         totals,
+        overdue_problems: units.iter().map(|u| u.overdue_problems).sum(),
         units,
     }))
 }

@@ -618,9 +618,11 @@ async fn what_the_description_forbids_is_refused_by_the_validator() {
     let d = &description();
     let board = json!({"as_of": "2026-06-25T00:00:00Z",
         "totals": {"green": 1, "yellow": 0, "red": 0, "orange": 0, "pending": 2},
+        "overdue_problems": 1,
         "units": [{"owner_kind": "unit", "unit_id": "0196f1d2-0000-7000-8000-000000000001",
                    "name": "区教育局党组", "kind": "party_group",
-                   "green": 1, "yellow": 0, "red": 0, "orange": 0, "pending": 2}]});
+                   "green": 1, "yellow": 0, "red": 0, "orange": 0, "pending": 2,
+                   "overdue_problems": 1}]});
     validate(d, &component(d, "BoardView"), &board).unwrap();
     let mut bad = board.clone();
     bad["units"][0]["kind"] = json!("club");
@@ -633,6 +635,12 @@ async fn what_the_description_forbids_is_refused_by_the_validator() {
     assert!(validate(d, &component(d, "BoardView"), &bad).is_err());
     let mut bad = board.clone();
     bad["as_of"] = json!("yesterday");
+    assert!(validate(d, &component(d, "BoardView"), &bad).is_err());
+    let mut bad = board.clone();
+    bad["units"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("overdue_problems");
     assert!(validate(d, &component(d, "BoardView"), &bad).is_err());
 
     let list = json!({"year": 2026, "title": "清单", "items": [{"subject_kind": "team_member",

@@ -14,8 +14,10 @@ async fn metrics_and_readiness_follow_the_log_and_the_projectors() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     let position = r.json["position"].as_u64().unwrap();
-    t.state.wait_for("catalog", position).await.unwrap();
-    t.state.wait_for("board", position).await.unwrap();
+    // Every read model has caught up (readiness asks that of all of them).
+    for p in t.state.projector_status().await {
+        t.state.wait_for(&p.name, position).await.unwrap();
+    }
 
     let m = t.get("/metrics").await;
     assert_eq!(m.status, StatusCode::OK);

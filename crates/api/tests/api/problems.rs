@@ -598,3 +598,61 @@ async fn the_commission_sets_the_problem_types() {
         "审计发现问题"
     );
 }
+
+#[tokio::test]
+async fn the_board_shows_each_units_overdue_rectifications_as_of_any_instant() {
+    let w = World::build().await;
+    let id = register(&w, "commission", new_problem(&w)).await;
+    let head = w.t.store.head().await.unwrap();
+    w.t.state.wait_for("ledger", head).await.unwrap();
+    let row = |board: &Value, unit: &str| -> Option<u64> {
+        board["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit_id"] == unit)
+            .map(|u| u["overdue_problems"].as_u64().unwrap())
+    };
+    let board = |role: &'static str, q: &'static str| {
+        let w = &w;
+        async move {
+            let r = w
+                .call(role, "GET", &format!("/api/v1/board{q}"), None)
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.json
+        }
+    };
+    // Rectify by 31 January: on the 31st it is not overdue yet.
+    w.t.clock
+        .set(crate::support::at("2026-01-31T23:00:00+08:00"));
+    let b = board("commission", "").await;
+    assert_eq!(row(&b, &w.id["unit_a"]), Some(0));
+    assert_eq!(b["overdue_problems"], 0);
+    // From 1 February it is, on A's row only, for those who see A.
+    w.t.clock
+        .set(crate::support::at("2026-02-01T09:00:00+08:00"));
+    let b = board("commission", "").await;
+    assert_eq!(row(&b, &w.id["unit_a"]), Some(1));
+    assert_eq!(row(&b, &w.id["unit_b"]), Some(0));
+    assert_eq!(b["overdue_problems"], 1);
+    let mine = board("principal_leader", "").await;
+    assert_eq!(row(&mine, &w.id["unit_a"]), Some(1));
+    assert_eq!(mine["overdue_problems"], 1);
+    // As of the last day of January it was not, whatever happens later.
+    let then = board("commission", "?as_of=2026-01-31T12:00:00%2B08:00").await;
+    assert_eq!(row(&then, &w.id["unit_a"]), Some(0));
+    // Closed (late): no longer overdue now, still overdue as of 2 February.
+    ok(&w, "principal_leader", &id, "plan", plan()).await;
+    ok(&w, "principal_leader", &id, "progress", progress()).await;
+    ok(&w, "principal_leader", &id, "closing-request", submit()).await;
+    w.t.clock
+        .set(crate::support::at("2026-02-05T09:00:00+08:00"));
+    ok(&w, "discipline_group", &id, "closure", close()).await;
+    let head = w.t.store.head().await.unwrap();
+    w.t.state.wait_for("ledger", head).await.unwrap();
+    let now = board("commission", "").await;
+    assert_eq!(row(&now, &w.id["unit_a"]), Some(0));
+    let feb2 = board("commission", "?as_of=2026-02-02T12:00:00%2B08:00").await;
+    assert_eq!(row(&feb2, &w.id["unit_a"]), Some(1));
+}
