@@ -336,3 +336,55 @@ fn filings_and_notifications_can_be_read_from_the_command_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no active user"));
 }
+
+#[test]
+fn the_problem_ledger_can_be_read_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("p.db").display());
+    let server = Server::start(Path::new(BIN), &store, "2026-03-02T09:00:00+08:00");
+    let (st, unit) = server.post(
+        "/api/v1/units",
+        &serde_json::json!({"name": "区教育局党组", "kind": "party_group"}),
+        &[],
+    );
+    assert_eq!(st, 201, "{unit}");
+    // The administrator acts for the commission: it registers the problem, due 31 March.
+    let (st, problem) = server.post(
+        "/api/v1/problems",
+        &serde_json::json!({"unit_id": unit["id"], "source": "inspection",
+                            "type": "eight_provisions", "severity": "moderate",
+                            "description": "公务接待管理不规范",
+                            "found_on": "2026-03-02", "rectify_by": "2026-03-31"}),
+        &[],
+    );
+    assert_eq!(st, 201, "{problem}");
+    server.stop();
+
+    // On its rectify-by date it is not overdue yet; the day after, it is, and red.
+    let store_now = |now: &str, extra: &[&str]| {
+        let mut args = vec!["problems", "--store", &store, "--now", now];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let none = store_now("2026-03-31T18:00:00+08:00", &["--overdue", "--json"]);
+    assert!(none.is_empty(), "{none}");
+    let lines = store_now("2026-04-01T09:00:00+08:00", &["--overdue", "--json"]);
+    let found: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{lines}");
+    assert_eq!(found[0]["problem_id"], problem["id"]);
+    assert_eq!(found[0]["unit_name"], "区教育局党组");
+    assert_eq!(
+        (found[0]["light"].as_str(), found[0]["overdue"].as_bool()),
+        (Some("red"), Some(true))
+    );
+    let table = store_now("2026-03-31T18:00:00+08:00", &[]);
+    assert!(
+        table.contains("公务接待管理不规范")
+            && table.contains("yellow")
+            && table.contains("1 problem(s)"),
+        "{table}"
+    );
+}

@@ -48,6 +48,8 @@ pub(crate) struct Caches {
     pub(crate) recorded_at: Cache<u64, Option<DateTime<Utc>>>,
     pub(crate) board: Cache<AsOfKey, Overview>,
     pub(crate) obligations: Cache<(Target, AsOfKey), Arc<Option<Vec<ObligationView>>>>,
+    /// Overdue problems per unit, per board instant and ledger position.
+    pub(crate) overdue: Cache<(AsOfKey, u64), Arc<std::collections::BTreeMap<UnitId, u32>>>,
     /// Who a user is and sees, per directory position.
     pub(crate) principals: Cache<(UserId, u64), Option<Arc<Principal>>>,
 }
@@ -59,6 +61,7 @@ impl Default for Caches {
             board: Cache::new(256),
             obligations: Cache::new(512),
             principals: Cache::new(1024),
+            overdue: Cache::new(256),
         }
     }
 }

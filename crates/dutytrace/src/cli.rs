@@ -33,6 +33,9 @@ pub enum Command {
     Remind(StoreArgs),
     /// Print the filings register (事项报备), newest first, as the commission sees it.
     Filings(crate::report::FilingsArgs),
+    /// Print the problem ledger (问题台账), newest first, with each problem's light now, as
+    /// the commission sees it.
+    Problems(crate::report::ProblemsArgs),
     /// Print one user's notifications (通知提醒), as they would see them signed in.
     Notifications(crate::report::NotificationsArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
@@ -116,6 +119,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Remind(args) => remind(args).await,
         Command::Filings(args) => crate::report::filings(args).await,
+        Command::Problems(args) => crate::report::problems(args).await,
         Command::Notifications(args) => crate::report::notifications(args).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }

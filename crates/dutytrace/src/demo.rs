@@ -1,10 +1,12 @@
 //! `dutytrace demo`: a fresh district shaped like the source report (DESIGN.md §1) — 52
 //! units, 20 stationed discipline groups, 261 cadres, a 2026 responsibility list, about
-//! 7,930 duty entries from January to July, about a hundred filings (事项报备, some late)
-//! and a login for every cadre, leader in charge and role of staff — then served like
+//! 7,930 duty entries from January to July, about a hundred filings (事项报备, some late),
+//! a problem ledger (问题台账) of thirty problems found from February to June and rectified
+//! since (most closed in time, some late, a few still open past their rectify-by date) and
+//! a login for every cadre, leader in charge and role of staff — then served like
 //! `dutytrace serve`, with the clock fixed at the demo's now, so every light is on the
-//! board; the deadline watcher appends the reminders (履责提醒, 约谈提醒) due by then as
-//! soon as it serves. Every demo login signs in with
+//! board; the deadline watcher appends the reminders (履责提醒, 约谈提醒, 整改逾期提醒) due
+//! by then as soon as it serves. Every demo login signs in with
 //! [`DEMO_PASSWORD`]; so does `admin`, unless `DUTYTRACE_ADMIN_PASSWORD` says otherwise.
 
 pub mod names;
@@ -74,7 +76,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             resumed,
             elapsed,
         }) => println!(
-            "{} the demo district in {}: {events} events in {:.1} s ({} units, {} discipline groups, {} cadres, {} duty entries, {} logins, {} filing steps; the deadline watcher adds the reminders due)",
+            "{} the demo district in {}: {events} events in {:.1} s ({} units, {} discipline groups, {} cadres, {} duty entries, {} logins, {} filing steps, {} problems ({} ledger steps); the deadline watcher adds the reminders due)",
             if resumed {
                 "finished seeding"
             } else {
@@ -88,6 +90,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             plan.entries.len(),
             plan.logins.len(),
             plan.filings.len(),
+            plan.problems
+                .iter()
+                .filter(|p| matches!(p.command, domain::problem::ProblemCommand::Register(_)))
+                .count(),
+            plan.problems.len(),
         ),
         Ok(seed::Prepared::Found { events }) => println!(
             "{} already holds the demo district ({events} events); serving it as it is",

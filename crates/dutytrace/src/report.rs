@@ -1,5 +1,6 @@
-//! Read-only commands for operators: the filings register (`dutytrace filings`) and one
-//! user's notifications (`dutytrace notifications`), straight from the log.
+//! Read-only commands for operators: the filings register (`dutytrace filings`), the
+//! problem ledger (`dutytrace problems`) and one user's notifications (`dutytrace
+//! notifications`), straight from the log.
 //!
 //! Each builds the read models it needs in a scratch file from the log, so it answers what
 //! the log holds now and never writes a running service's read models.
@@ -7,7 +8,7 @@
 use crate::cli::StoreArgs;
 use crate::{config, stores};
 use anyhow::Context as _;
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use clap::Args;
 use domain::user::{Scope, normalise_username, user_id_for};
 use projector::{Projection, ReadModels};
@@ -27,6 +28,22 @@ pub struct FilingsArgs {
     /// Only filings whose dates begin by this local date (YYYY-MM-DD).
     #[arg(long)]
     pub to: Option<NaiveDate>,
+    /// At most this many, newest first.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub limit: u32,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `dutytrace problems`
+#[derive(Debug, Args)]
+pub struct ProblemsArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Only problems overdue now: not closed, their rectify-by date passed.
+    #[arg(long)]
+    pub overdue: bool,
     /// At most this many, newest first.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub limit: u32,
@@ -117,6 +134,43 @@ pub async fn filings(args: FilingsArgs) -> anyhow::Result<()> {
         );
     }
     println!("{} filing(s)", found.len());
+    Ok(())
+}
+
+/// Prints the problem ledger (问题台账), as the commission sees it, with each problem's light
+/// as of now (`--now`, else the clock).
+pub async fn problems(args: ProblemsArgs) -> anyhow::Result<()> {
+    let query = ledger::ProblemQuery {
+        overdue_only: args.overdue,
+        as_of: args.store.now.unwrap_or_else(Utc::now),
+        limit: args.limit,
+        ..ledger::ProblemQuery::default()
+    };
+    let found = with_models(&args.store, vec![Arc::new(ledger::Ledger)], move |c| {
+        Ok(ledger::problems(c, &query, &Scope::Everything)?)
+    })
+    .await?;
+    if args.json {
+        for p in &found {
+            println!("{}", serde_json::to_string(p)?);
+        }
+        return Ok(());
+    }
+    println!("发现日期\t单位\t类型\t严重程度\t整改期限\t状态\t灯\t问题");
+    for p in &found {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            p.found_on,
+            p.unit_name.as_deref().unwrap_or("-"),
+            p.problem_type.label,
+            p.severity.label_zh(),
+            p.rectify_by,
+            p.status.label_zh(),
+            p.light.as_str(),
+            p.description,
+        );
+    }
+    println!("{} problem(s)", found.len());
     Ok(())
 }
 

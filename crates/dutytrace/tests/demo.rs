@@ -185,6 +185,26 @@ fn the_plan_has_the_shape_of_the_report() {
     }
     let late = p.entries.iter().filter(|e| e.late()).count();
     assert!((100..n / 10).contains(&late), "{late} late entries");
+
+    // Thirty problems found from February to June across units, each in a different
+    // light at the demo's now: mostly closed in time (green), some closed late (orange),
+    // some overdue (red), the youngest still ahead of their rectify-by date.
+    let lights = problem_lights(p);
+    assert_eq!(lights.values().sum::<usize>(), 30, "{lights:?}");
+    assert!(lights[&Light::Green] > 15, "{lights:?}");
+    assert!(
+        lights[&Light::Red] >= 3 && lights[&Light::Orange] >= 2,
+        "{lights:?}"
+    );
+    let units: BTreeSet<_> = p
+        .problems
+        .iter()
+        .filter_map(|s| match &s.command {
+            domain::problem::ProblemCommand::Register(r) => Some(r.unit_id),
+            _ => None,
+        })
+        .collect();
+    assert!(units.len() > 15, "{} units", units.len());
 }
 
 /// Seeds a fresh store with `plan`, checks that the log holds exactly the planned events
@@ -223,6 +243,20 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
         ("FamilyEventFiled", filings("FileFamilyEvent")),
         ("ReturnReported", filings("ReportReturn")),
     ]);
+    let problems = |kind: &str| {
+        plan.problems
+            .iter()
+            .filter(|p| format!("{:?}", p.command).starts_with(kind))
+            .count()
+    };
+    expected.extend([
+        ("ProblemRegistered", problems("Register(")),
+        ("RectificationPlanned", problems("Plan(")),
+        ("RectificationProgressed", problems("Progress(")),
+        ("ClosingRequested", problems("RequestClosing(")),
+        ("ClosingRejected", problems("Reject(")),
+        ("ProblemClosed", problems("Close(")),
+    ]);
     expected.retain(|_, n| *n > 0);
     assert_eq!(
         counts,
@@ -244,7 +278,8 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
     );
     assert_eq!(Some(log[0].1), plan.first_event_id());
     // Every event names its actor as the API would: the cadres' own logins for their
-    // entries and filings, the administrator for the set-up.
+    // entries and filings, the commission's or a cadre's (the group head who found it, the
+    // principal who rectifies it) for problems, the administrator for the set-up.
     let all = s
         .opened
         .log
@@ -255,7 +290,16 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
     for e in &all {
         let actor = e.actor.as_str();
         let by_cadre = ["TravelFiled", "FamilyEventFiled", "ReturnReported"];
-        if e.event_type.as_str().starts_with("Duty") || by_cadre.contains(&e.event_type.as_str()) {
+        if e.stream.as_str().starts_with("problem-") {
+            let ok = actor == "user:jiwei"
+                || actor
+                    .strip_prefix("user:c")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .is_some_and(|n| (1..=72).contains(&n));
+            assert!(ok, "{actor} on a problem");
+        } else if e.event_type.as_str().starts_with("Duty")
+            || by_cadre.contains(&e.event_type.as_str())
+        {
             let n: usize = actor.strip_prefix("user:c").unwrap().parse().unwrap();
             assert!((1..=261).contains(&n), "{actor}");
         } else {
@@ -290,6 +334,29 @@ fn lights(s: &Store, as_of: DateTime<Utc>) -> board::LightCounts {
         }
     }
     total
+}
+
+/// The planned problems by their light at the demo's now.
+fn problem_lights(p: &Plan) -> BTreeMap<Light, usize> {
+    let mut due = BTreeMap::new();
+    let mut closed = BTreeMap::new();
+    for s in &p.problems {
+        match &s.command {
+            domain::problem::ProblemCommand::Register(r) => {
+                due.insert(r.problem_id, r.rectify_by);
+            }
+            domain::problem::ProblemCommand::Close(c) => {
+                closed.insert(c.problem_id, s.at);
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (id, rectify_by) in due {
+        let l = domain::problem::light(rectify_by, closed.get(&id).copied(), plan::now());
+        *out.entry(l).or_insert(0) += 1;
+    }
+    out
 }
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -329,6 +396,58 @@ async fn the_whole_demo_seeds_and_shows_every_light_at_its_now() {
     // Mostly green among the obligations due by now; most of the year still ahead.
     assert!(lights.green > 5 * (lights.red + lights.orange + lights.yellow));
     assert!(lights.pending > lights.green / 2);
+
+    // The problem ledger at the demo's now: the overdue problems as planned, and the
+    // watcher, as the demo starts serving, reminds each problem that went past its
+    // rectify-by date unclosed — still open or closed late — once.
+    let planned = problem_lights(&PLAN);
+    let count = |l: Light| planned.get(&l).copied().unwrap_or_default();
+    projector::catch_up(
+        s.opened.log.clone(),
+        &s.opened.models,
+        Arc::new(ledger::Ledger),
+    )
+    .await
+    .unwrap();
+    let query = ledger::ProblemQuery {
+        overdue_only: true,
+        as_of: plan::now(),
+        limit: 1000,
+        ..ledger::ProblemQuery::default()
+    };
+    let overdue = ledger::problems(
+        &s.opened.models.reader().unwrap(),
+        &query,
+        &domain::user::Scope::Everything,
+    )
+    .unwrap();
+    assert!(overdue.len() >= 3);
+    assert_eq!(overdue.len(), count(Light::Red));
+    assert!(overdue.iter().all(|p| p.light == Light::Red && p.overdue));
+    s.clock.set(plan::now());
+    dutytrace::watcher::Watcher::new(
+        s.opened.log.clone(),
+        s.opened.models.clone(),
+        s.clock.clone(),
+    )
+    .pass()
+    .await
+    .unwrap();
+    let reminded = s
+        .events()
+        .await
+        .iter()
+        .filter(|(t, _)| t == "RectificationOverdue")
+        .count();
+    assert_eq!(reminded, count(Light::Red) + count(Light::Orange));
+    // The live board applies the reminders too, as a rebuild will.
+    projector::catch_up(
+        s.opened.log.clone(),
+        &s.opened.models,
+        Arc::new(board::Board),
+    )
+    .await
+    .unwrap();
 
     // `dutytrace rebuild` yields a board identical to the live one, now and in the past.
     let snapshot = |s: &Store| {

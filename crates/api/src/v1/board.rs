@@ -99,12 +99,7 @@ pub async fn board(
             totals
         }
     };
-    // Cheap (one grouped count over the open problems), and the ledger moves on its own:
-    // not cached with the board.
-    let overdue = s
-        .views
-        .query(move |c| ledger::overdue_by_unit(c, as_of))
-        .await?;
+    let overdue = overdue_by_unit(&s, as_of).await?;
     let units: Vec<BoardRow> = visible
         .into_iter()
         .map(|lights| {
@@ -125,6 +120,28 @@ pub async fn board(
         units,
     }))
 }
+
+/// The ledger's overdue problems per unit as of `as_of`, computed once per board instant
+/// and ledger position (the ledger moves on its own, so its position is part of the key).
+async fn overdue_by_unit(
+    s: &AppState,
+    as_of: DateTime<Utc>,
+) -> Result<Arc<std::collections::BTreeMap<domain::ids::UnitId, u32>>, ApiError> {
+    let key = (as_of_key(s, as_of).await?, s.position(LEDGER).await?);
+    if let Some(hit) = s.caches.overdue.get(&key) {
+        return Ok(hit);
+    }
+    let found = Arc::new(
+        s.views
+            .query(move |c| ledger::overdue_by_unit(c, as_of))
+            .await?,
+    );
+    s.caches.overdue.put(key, found.clone());
+    Ok(found)
+}
+
+/// The read model of problems.
+const LEDGER: &str = "ledger";
 
 /// The board rows of the units and groups in scope.
 fn visible_rows(scope: &Scope, rows: &[OwnerLights]) -> Vec<OwnerLights> {

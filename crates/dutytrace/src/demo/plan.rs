@@ -1,6 +1,6 @@
 //! The demo district as a pure, deterministic plan: its organisation, the 2026 list and
-//! key tasks, the logins, and every duty entry of January to July, each at the instant it
-//! is recorded.
+//! key tasks, the logins, every duty entry of January to July, the filings and the problem
+//! ledger, each step at the instant it is taken.
 //! The same plan every time: names and outcomes come from a seeded RNG, ids are UUIDv5 of
 //! names, and event ids derive from each step's idempotency key.
 
@@ -8,6 +8,7 @@ pub mod filings;
 pub mod list;
 pub mod logins;
 pub mod org;
+pub mod problems;
 pub mod schedule;
 
 use app::IdempotencyKey;
@@ -39,7 +40,7 @@ pub const NOW: &str = "2026-07-31T18:00:00+08:00";
 const NAMESPACE: Uuid = Uuid::from_u128(0x6475_7479_7472_6163_652d_6465_6d6f_2026);
 /// Bumped whenever the steps change, so that a demo log seeded by an older plan is
 /// refused rather than resumed into a mixture.
-const PLAN_REVISION: u32 = 3;
+const PLAN_REVISION: u32 = 4;
 /// The commission administrator who sets the district up.
 const ADMIN: &str = "user:admin";
 
@@ -66,6 +67,8 @@ pub struct Plan {
     pub logins: Vec<RegisterUser>,
     /// The filings (事项报备) of January to July, in order (see [`filings`]).
     pub filings: Vec<filings::PlannedFiling>,
+    /// The problem ledger's steps (问题台账), February to July, in order (see [`problems`]).
+    pub problems: Vec<problems::PlannedProblem>,
     /// The duty entries, in the order of recording.
     pub entries: Vec<Entry>,
 }
@@ -82,6 +85,7 @@ pub enum Command {
     User(RegisterUser),
     Duty(Box<Entry>),
     Filing(Box<domain::filing::FilingCommand>),
+    Problem(Box<problems::PlannedProblem>),
 }
 
 /// One command at its instant, by its actor, under its idempotency key.
@@ -101,6 +105,7 @@ impl Step {
         match &self.command {
             Command::Duty(e) => e.obligation_id.to_string(),
             Command::Filing(f) => f.filing_id().to_string(),
+            Command::Problem(p) => p.command.problem_id().to_string(),
             _ => self.key.clone(),
         }
     }
@@ -130,6 +135,7 @@ impl Plan {
         Self {
             logins: logins::logins(&district),
             filings: filings::filings(&district),
+            problems: problems::problems(&district),
             list: list::publish(),
             assign: AssignList {
                 list_id: list::list_id(),
@@ -146,6 +152,7 @@ impl Plan {
     pub fn until(mut self, t: DateTime<Utc>) -> Self {
         self.entries.retain(|e| e.at <= t);
         self.filings.retain(|f| f.at <= t);
+        self.problems.retain(|p| p.at <= t);
         self
     }
 
@@ -230,6 +237,15 @@ impl Plan {
                 actor: Actor::new(format!("user:{who}")).expect("a valid actor"),
                 key: format!("demo-{YEAR}-filing-step-{n}"),
                 command: Command::Filing(Box::new(f.command.clone())),
+            });
+        }
+        // Problems, by the commission's, the stationed group's or the principal's login.
+        for (n, p) in self.problems.iter().enumerate() {
+            steps.push(Step {
+                at: p.at,
+                actor: Actor::new(format!("user:{}", p.username)).expect("a valid actor"),
+                key: format!("demo-{YEAR}-problem-step-{n}"),
+                command: Command::Problem(Box::new(p.clone())),
             });
         }
         // Stable: steps of one instant keep their planned order.

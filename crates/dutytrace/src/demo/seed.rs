@@ -138,6 +138,7 @@ async fn one(app: &App, step: Step) -> Result<Outcome, AppError> {
         // Each person gets exactly one login, so no other login holds the link.
         Command::User(c) => app.register_user(c, None, &meta).await.map(|(_, out)| out),
         Command::Filing(f) => app.filing_command(*f, &meta).await,
+        Command::Problem(p) => app.problem_command(p.command, p.actor, &meta).await,
         Command::Duty(e) => {
             app.duty_command(
                 e.obligation,
