@@ -82,7 +82,8 @@ pub async fn board(
 ) -> Result<Json<BoardView>, ApiError> {
     let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
-    let (all_totals, rows) = overview(&s, as_of).await?;
+    let key = as_of_key(&s, as_of).await?;
+    let (all_totals, rows) = overview_at(&s, key, as_of).await?;
     let visible = match scope {
         Scope::Everything => rows.as_ref().clone(),
         Scope::Only(_) => visible_rows(scope, &rows),
@@ -99,7 +100,7 @@ pub async fn board(
             totals
         }
     };
-    let overdue = overdue_by_unit(&s, as_of).await?;
+    let overdue = overdue_by_unit(&s, key, as_of).await?;
     let units: Vec<BoardRow> = visible
         .into_iter()
         .map(|lights| {
@@ -125,9 +126,10 @@ pub async fn board(
 /// and ledger position (the ledger moves on its own, so its position is part of the key).
 async fn overdue_by_unit(
     s: &AppState,
+    board: AsOfKey,
     as_of: DateTime<Utc>,
 ) -> Result<Arc<std::collections::BTreeMap<domain::ids::UnitId, u32>>, ApiError> {
-    let key = (as_of_key(s, as_of).await?, s.position(LEDGER).await?);
+    let key = (board, s.position(LEDGER).await?);
     if let Some(hit) = s.caches.overdue.get(&key) {
         return Ok(hit);
     }
@@ -178,6 +180,15 @@ async fn as_of_key(s: &AppState, as_of: DateTime<Utc>) -> Result<AsOfKey, ApiErr
 /// The district overview as of `as_of`, computed once per [`AsOfKey`] (ADR 0005).
 async fn overview(s: &AppState, as_of: DateTime<Utc>) -> Result<Overview, ApiError> {
     let key = as_of_key(s, as_of).await?;
+    overview_at(s, key, as_of).await
+}
+
+/// The district overview for `key`, the [`AsOfKey`] of `as_of`.
+async fn overview_at(
+    s: &AppState,
+    key: AsOfKey,
+    as_of: DateTime<Utc>,
+) -> Result<Overview, ApiError> {
     if let Some(hit) = s.caches.board.get(&key) {
         return Ok(hit);
     }
