@@ -27,7 +27,9 @@ pub struct Meta {
     pub fingerprint: Uuid,
 }
 
-fn name(s: String) -> Result<StreamName, AppError> {
+/// A stream name of the domain (always valid; an error here is a bug, reported as a store
+/// error).
+pub(crate) fn name(s: String) -> Result<StreamName, AppError> {
     StreamName::new(s).map_err(|e| AppError::Store(e.into()))
 }
 

@@ -195,6 +195,26 @@ impl App {
     }
 }
 
+impl App {
+    /// Appends one fact that no aggregate decides (a read recorded, notifications read) to
+    /// its stream, whatever the stream's version, under `id` if given (else a fresh one).
+    /// Answers its global position.
+    pub(crate) async fn append_fact(
+        &self,
+        e: &Event,
+        id: Option<Uuid>,
+        meta: &crate::commands::Meta,
+    ) -> Result<u64, AppError> {
+        let new = encode(e, &meta.actor, self.clock.now(), id, meta.fingerprint)?;
+        let stream = crate::commands::name(e.stream())?;
+        let r = self
+            .store
+            .append(&stream, ExpectedVersion::Any, vec![new])
+            .await?;
+        Ok(r.positions.last().copied().unwrap_or_default())
+    }
+}
+
 /// Folds stored events into an aggregate's state.
 fn fold<A: Aggregate>(raw: &[RecordedEvent]) -> Result<A::State, AppError> {
     let mut state = A::State::default();

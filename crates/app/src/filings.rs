@@ -1,17 +1,12 @@
 //! Filings (事项报备): a cadre's travel and family events, their revisions, cancellations,
 //! returns and acknowledgements, one stream `filing-<id>` each.
 
-use crate::commands::Meta;
+use crate::commands::{Meta, name};
 use crate::error::AppError;
 use crate::execute::{App, Outcome};
 use domain::events::stream;
 use domain::filing::{FilingAggregate, FilingCommand, FilingContext, FilingState};
 use domain::ids::FilingId;
-use event_store::StreamName;
-
-fn name(s: String) -> Result<StreamName, AppError> {
-    StreamName::new(s).map_err(|e| AppError::Store(e.into()))
-}
 
 impl App {
     /// 报备, 变更, 撤销, 返回报告, 已阅 on the filing the command names. A command that

@@ -6,7 +6,6 @@ use crate::execute::App;
 use domain::error::DomainError;
 use domain::events::{Event, NotificationsRead};
 use domain::ids::UserId;
-use event_store::{EventType, ExpectedVersion, NewEvent, Payload, StoreError, StreamName};
 use uuid::Uuid;
 
 /// Most notifications marked read at once.
@@ -35,19 +34,8 @@ impl App {
             user_id: user,
             keys,
         });
-        let event_type = EventType::new(e.event_type()).map_err(StoreError::from)?;
-        let payload = Payload::from_value(&e.payload()).map_err(StoreError::from)?;
-        let mut new = NewEvent::new(event_type, payload, meta.actor.clone(), self.clock().now())
-            .with_schema_version(domain::events::SCHEMA_VERSION)
-            .caused_by(meta.fingerprint, None);
-        if let Some(key) = &meta.key {
-            new = new.with_id(key.event_id(0));
-        }
-        let stream = StreamName::new(e.stream()).map_err(|e| AppError::Store(e.into()))?;
-        let r = self
-            .store()
-            .append(&stream, ExpectedVersion::Any, vec![new])
-            .await?;
-        Ok(r.positions.last().copied().unwrap_or_default())
+        // A retry with the same Idempotency-Key stores it once.
+        let id = meta.key.as_ref().map(|k| k.event_id(0));
+        self.append_fact(&e, id, meta).await
     }
 }

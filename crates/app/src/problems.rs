@@ -3,7 +3,7 @@
 //! login's relation to the organisation is gathered here from the log as it stands now
 //! (the cadre's duty, the group's stationing), never from a read model that may be behind.
 
-use crate::commands::Meta;
+use crate::commands::{Meta, name};
 use crate::error::AppError;
 use crate::execute::{App, Outcome};
 use domain::events::stream;
@@ -15,11 +15,6 @@ use domain::problem::{
     ProblemActor, ProblemAggregate, ProblemCommand, ProblemContext, ProblemState, ProblemType,
 };
 use domain::user::Account;
-use event_store::StreamName;
-
-fn name(s: String) -> Result<StreamName, AppError> {
-    StreamName::new(s).map_err(|e| AppError::Store(e.into()))
-}
 
 impl App {
     /// What the problem rules need to know of a login: the commission, a discipline group

@@ -1,6 +1,6 @@
 //! Logins (一人一个ID) and the record of history reads.
 
-use crate::commands::Meta;
+use crate::commands::{Meta, name};
 use crate::error::AppError;
 use crate::execute::{App, Outcome};
 use domain::error::DomainError;
@@ -10,11 +10,6 @@ use domain::user::{
     Account, RegisterUser, UserAggregate, UserCommand, UserContext, UserState, normalise_username,
     user_id_for,
 };
-use event_store::{EventType, ExpectedVersion, NewEvent, Payload, StoreError, StreamName};
-
-fn name(s: String) -> Result<StreamName, AppError> {
-    StreamName::new(s).map_err(|e| AppError::Store(e.into()))
-}
 
 impl App {
     /// 开通账号. `link_taken_by` is the username of an active login already linked to the
@@ -92,16 +87,7 @@ impl App {
         read: HistoryRead,
         meta: &Meta,
     ) -> Result<u64, AppError> {
-        let e = Event::from(read);
-        let event_type = EventType::new(e.event_type()).map_err(StoreError::from)?;
-        let payload = Payload::from_value(&e.payload()).map_err(StoreError::from)?;
-        let new = NewEvent::new(event_type, payload, meta.actor.clone(), self.clock().now())
-            .with_schema_version(domain::events::SCHEMA_VERSION)
-            .caused_by(meta.fingerprint, None);
-        let r = self
-            .store()
-            .append(&name(e.stream())?, ExpectedVersion::Any, vec![new])
-            .await?;
-        Ok(r.positions.last().copied().unwrap_or_default())
+        // Every read is recorded, a repeated one too: never under a derived id.
+        self.append_fact(&Event::from(read), None, meta).await
     }
 }
