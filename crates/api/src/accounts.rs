@@ -40,10 +40,9 @@ pub async fn ensure_admin(state: &AppState, password: &Secret) -> Result<UserId,
             Err(e) => return Err(e.into()),
         }
     }
-    let auth = state.auth.clone();
     let password = password.clone();
-    tokio::task::spawn_blocking(move || auth.set_password(id.uuid(), ADMIN, &password))
-        .await
-        .map_err(ApiError::internal)??;
+    state
+        .credentials(move |auth| auth.set_password(id.uuid(), ADMIN, &password))
+        .await?;
     Ok(id)
 }

@@ -90,12 +90,10 @@ pub(crate) async fn session_user(s: &AppState, token: &Secret) -> Result<UserId,
     if let Some(session) = s.auth.remembered(token, now) {
         return Ok(UserId(session.user_id));
     }
-    let auth = s.auth.clone();
     let token = token.clone();
-    let session = tokio::task::spawn_blocking(move || auth.authenticate(&token, now))
-        .await
-        .map_err(|e| ApiError::new("internal", e.to_string()))?
-        .map_err(ApiError::from)?;
+    let session = s
+        .credentials(move |auth| auth.authenticate(&token, now))
+        .await?;
     Ok(UserId(session.user_id))
 }
 

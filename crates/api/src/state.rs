@@ -85,6 +85,19 @@ impl AppState {
         }
     }
 
+    /// Runs `f` on the credential store on a blocking thread (Argon2 is slow on purpose, and
+    /// the store's file is behind a lock).
+    pub(crate) async fn credentials<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&CredentialStore) -> Result<T, auth::AuthError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let auth = self.auth.clone();
+        tokio::task::spawn_blocking(move || f(&auth))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::from)
+    }
+
     /// Name, position and lag of each projector.
     pub async fn projector_status(&self) -> Vec<ProjectorStatus> {
         let projectors = self.projectors.read().await;

@@ -98,24 +98,18 @@ fn session_cookie(token: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
     .map_err(|e| ApiError::new("internal", e.to_string()))
 }
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::new("internal", e.to_string()))?
-        .map_err(ApiError::from)
-}
-
 /// Issues a session for `user` and answers it (and its cookie).
 async fn signed_in(s: &AppState, principal: &directory::Principal) -> Result<Response, ApiError> {
-    let auth = s.auth.clone();
     let now = s.app.clock().now();
     let user = principal.user.user_id.uuid();
-    let token = blocking(move || auth.issue(user, now)).await?;
-    let auth = s.auth.clone();
-    let check = token.clone();
-    let session = blocking(move || auth.authenticate(&check, now)).await?;
+    // One trip to the credential store: the new token, and when its session ends.
+    let (token, session) = s
+        .credentials(move |auth| {
+            let token = auth.issue(user, now)?;
+            let session = auth.authenticate(&token, now)?;
+            Ok((token, session))
+        })
+        .await?;
     let body = SignedIn {
         csrf_token: auth::csrf_token(&token),
         token: token.expose().to_owned(),
@@ -153,10 +147,11 @@ pub async fn login(
     Body(req): Body<Login>,
 ) -> Result<Response, ApiError> {
     let username = req.username.trim().to_ascii_lowercase();
-    let auth = s.auth.clone();
     let now = s.app.clock().now();
     let password = req.password;
-    let user = blocking(move || auth.verify(&username, &password, now)).await?;
+    let user = s
+        .credentials(move |auth| auth.verify(&username, &password, now))
+        .await?;
     // A deactivated user's password may still be right: the answer must not say so.
     let principal = principal_of(&s, UserId(user))
         .await?
@@ -173,9 +168,8 @@ pub async fn login(
     responses((status = 204, description = "Signed out; the cookie is cleared."))
 )]
 pub async fn logout(State(s): State<AppState>, acting: Acting) -> Result<Response, ApiError> {
-    let auth = s.auth.clone();
     let token = acting.token.clone();
-    blocking(move || auth.revoke(&token)).await?;
+    s.credentials(move |auth| auth.revoke(&token)).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
@@ -237,17 +231,18 @@ pub async fn change_password(
     acting: Acting,
     Body(req): Body<PasswordChange>,
 ) -> Result<Response, ApiError> {
-    let auth = s.auth.clone();
     let now = s.app.clock().now();
     let user = acting.user_id().uuid();
-    blocking(move || auth.change_password(user, &req.old_password, &req.new_password, now))
-        .await
-        .map_err(|e| match e.field.as_deref() {
-            Some("password") => ApiError {
-                field: Some("new_password".into()),
-                ..e
-            },
-            _ => e,
-        })?;
+    s.credentials(move |auth| {
+        auth.change_password(user, &req.old_password, &req.new_password, now)
+    })
+    .await
+    .map_err(|e| match e.field.as_deref() {
+        Some("password") => ApiError {
+            field: Some("new_password".into()),
+            ..e
+        },
+        _ => e,
+    })?;
     signed_in(&s, &acting.principal).await
 }

@@ -90,15 +90,7 @@ pub async fn board(
     };
     let totals = match scope {
         Scope::Everything => all_totals,
-        Scope::Only(_) => {
-            let mut totals = LightCounts::default();
-            for u in &visible {
-                for l in domain::light::Light::ALL {
-                    totals.add(l, u.lights.get(l));
-                }
-            }
-            totals
-        }
+        Scope::Only(_) => totals_of(&visible),
     };
     let overdue = overdue_by_unit(&s, key, as_of).await?;
     let units: Vec<BoardRow> = visible
@@ -140,6 +132,17 @@ async fn overdue_by_unit(
     );
     s.caches.overdue.put(key, found.clone());
     Ok(found)
+}
+
+/// The lights of `rows`, added up.
+fn totals_of(rows: &[OwnerLights]) -> LightCounts {
+    let mut totals = LightCounts::default();
+    for u in rows {
+        for l in domain::light::Light::ALL {
+            totals.add(l, u.lights.get(l));
+        }
+    }
+    totals
 }
 
 /// The read model of problems.
@@ -196,13 +199,7 @@ async fn overview_at(
         .views
         .query(move |c| board::district_overview(c, as_of))
         .await?;
-    let mut totals = LightCounts::default();
-    for u in &units {
-        for l in domain::light::Light::ALL {
-            totals.add(l, u.lights.get(l));
-        }
-    }
-    let answer = (totals, Arc::new(units));
+    let answer = (totals_of(&units), Arc::new(units));
     s.caches.board.put(key, answer.clone());
     Ok(answer)
 }

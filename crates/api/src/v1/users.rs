@@ -16,15 +16,6 @@ use domain::ids::UserId;
 use domain::user::{Account, RegisterUser, UserCommand, normalise_username, user_id_for};
 use serde::{Deserialize, Serialize};
 
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::new("internal", e.to_string()))?
-        .map_err(ApiError::from)
-}
-
 /// A login to open.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -101,9 +92,9 @@ pub async fn register(
         account: req.account,
     };
     let (user_id, out) = s.app.register_user(c, link_taken_by, &meta).await?;
-    let auth = s.auth.clone();
     let password = req.password;
-    blocking(move || auth.set_password(user_id.uuid(), &username, &password)).await?;
+    s.credentials(move |auth| auth.set_password(user_id.uuid(), &username, &password))
+        .await?;
     Ok(Written::new(user_id.uuid(), &out).created())
 }
 
@@ -167,12 +158,15 @@ pub async fn reset_password(
         .app
         .user_command(id, UserCommand::ResetPassword, &meta)
         .await?;
-    let auth = s.auth.clone();
     let password = req.new_password;
-    blocking(move || match auth.reset_password(id.uuid(), &password) {
-        Err(AuthError::NoCredentials) => auth.set_password(id.uuid(), &user.username, &password),
-        other => other,
-    })
+    s.credentials(
+        move |auth| match auth.reset_password(id.uuid(), &password) {
+            Err(AuthError::NoCredentials) => {
+                auth.set_password(id.uuid(), &user.username, &password)
+            }
+            other => other,
+        },
+    )
     .await?;
     Ok(Written::new(id.uuid(), &out).ok())
 }
@@ -206,8 +200,8 @@ pub async fn deactivate(
         .app
         .user_command(id, UserCommand::Deactivate { reason: req.reason }, &meta)
         .await?;
-    let auth = s.auth.clone();
-    blocking(move || auth.revoke_all(id.uuid())).await?;
+    s.credentials(move |auth| auth.revoke_all(id.uuid()))
+        .await?;
     Ok(Written::new(id.uuid(), &out).ok())
 }
 
