@@ -30,6 +30,18 @@ impl Filter {
         Self::default()
     }
 
+    /// Events of these types only (the constant list a projection folds). A name that is
+    /// not a valid event type matches nothing, so it is left out.
+    pub fn of_types(types: &[&str]) -> Self {
+        Self {
+            categories: Vec::new(),
+            event_types: types
+                .iter()
+                .filter_map(|t| EventType::new(*t).ok())
+                .collect(),
+        }
+    }
+
     /// Whether nothing is filtered out.
     pub fn is_all(&self) -> bool {
         self.categories.is_empty() && self.event_types.is_empty()
@@ -108,4 +120,18 @@ pub trait EventStore: Send + Sync + std::fmt::Debug + 'static {
     /// Subscriptions wait on it and also poll [`EventStore::head`] now and then, so
     /// commits made by other processes are seen too.
     fn watch_head(&self) -> watch::Receiver<u64>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Filter;
+
+    #[test]
+    fn a_filter_of_types_passes_those_types_in_any_stream_and_nothing_else() {
+        let f = Filter::of_types(&["DutyRecorded", "UnitRegistered"]);
+        assert!(f.matches("obligation-1", "DutyRecorded"));
+        assert!(f.matches("unit-9", "UnitRegistered"));
+        assert!(!f.matches("obligation-1", "DutyWithdrawn"));
+        assert!(!f.is_all());
+    }
 }

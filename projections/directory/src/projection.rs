@@ -4,7 +4,7 @@ use crate::sql;
 use domain::events::{DecodeError, Event};
 use domain::org::CadreDuty;
 use domain::user::Account;
-use event_store::{EventType, Filter, RecordedEvent};
+use event_store::{Filter, RecordedEvent};
 use projector::{Projection, ProjectionError};
 use rusqlite::{Transaction, params};
 
@@ -76,13 +76,7 @@ impl Projection for Directory {
     }
 
     fn filter(&self) -> Filter {
-        Filter {
-            categories: Vec::new(),
-            event_types: Self::EVENT_TYPES
-                .iter()
-                .filter_map(|t| EventType::new(t).ok())
-                .collect(),
-        }
+        Filter::of_types(Self::EVENT_TYPES)
     }
 
     fn apply(&self, tx: &Transaction<'_>, event: &RecordedEvent) -> Result<(), ProjectionError> {

@@ -5,7 +5,7 @@ use domain::events::{DecodeError, Event};
 use domain::filing::{FilingDetails, Timeliness};
 use domain::ids::CadreId;
 use domain::org::CadreDuty;
-use event_store::{EventType, Filter, RecordedEvent};
+use event_store::{Filter, RecordedEvent};
 use projector::{Projection, ProjectionError};
 use rusqlite::{Transaction, params};
 
@@ -74,13 +74,7 @@ impl Projection for Filings {
     }
 
     fn filter(&self) -> Filter {
-        Filter {
-            categories: Vec::new(),
-            event_types: Self::EVENT_TYPES
-                .iter()
-                .filter_map(|t| EventType::new(t).ok())
-                .collect(),
-        }
+        Filter::of_types(Self::EVENT_TYPES)
     }
 
     fn apply(&self, tx: &Transaction<'_>, event: &RecordedEvent) -> Result<(), ProjectionError> {

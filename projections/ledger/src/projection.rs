@@ -3,7 +3,7 @@
 use crate::sql;
 use domain::events::{Attachment, DecodeError, Event};
 use domain::problem::Relation;
-use event_store::{EventType, Filter, RecordedEvent};
+use event_store::{Filter, RecordedEvent};
 use projector::{Projection, ProjectionError};
 use rusqlite::{Transaction, params};
 
@@ -63,13 +63,7 @@ impl Projection for Ledger {
     }
 
     fn filter(&self) -> Filter {
-        Filter {
-            categories: Vec::new(),
-            event_types: Self::EVENT_TYPES
-                .iter()
-                .filter_map(|t| EventType::new(t).ok())
-                .collect(),
-        }
+        Filter::of_types(Self::EVENT_TYPES)
     }
 
     fn apply(&self, tx: &Transaction<'_>, event: &RecordedEvent) -> Result<(), ProjectionError> {
