@@ -9,6 +9,7 @@ mod execute;
 mod filings;
 mod idempotency;
 mod inbox;
+mod oversight;
 mod problems;
 mod users;
 

@@ -6,17 +6,24 @@
 //! `task-<id>`, `obligation-<id>` for the entries of one obligation, `user-<id>` for a login
 //! `access-<user id>` for the histories that user read, and `reminder-<obligation id>` for the
 //! deadline watcher's reminders of one obligation, `filing-<id>` for one filing (报备),
-//! `problem-<id>` for one problem of the ledger (问题台账) and `taxonomy-problems` for the
-//! problem types.
+//! `problem-<id>` for one problem of the ledger (问题台账), `taxonomy-problems` for the
+//! problem types, `oversight-<id>` for an oversight record (廉情数据) entered by hand and
+//! `oversight-import-<id>` for one import of many, `accountability-<id>` for a decision
+//! (问责) or a talk (约谈), `rules-accountability` for the proposal rules, `circular-<id>`
+//! for a circular (通报) and `assessment-<year>` for a year's assessment (考核).
 
+use crate::accountability::{AccountabilityRule, Basis, Measure, Target};
+use crate::assessment::{AssessmentRules, UnitScore};
 use crate::calendar::Period;
+use crate::circular::CircularItem;
 use crate::filing::{FamilyEvent, FilingDetails, Timeliness, Travel};
 use crate::ids::{
-    CadreId, EntryId, FilingId, GroupId, LeaderId, ListId, ObligationId, ProblemId, TaskId, UnitId,
-    UserId,
+    CadreId, CircularId, DecisionId, EntryId, FilingId, GroupId, ImportId, LeaderId, ListId,
+    ObligationId, OversightId, ProblemId, TaskId, UnitId, UserId,
 };
 use crate::obligation::{DutyItem, Source};
 use crate::org::{CadreDuty, Subject, UnitKind};
+use crate::oversight::{ImportedRecord, OversightRecord};
 use crate::problem::{ProblemSource, ProblemType, Relation, Severity};
 use crate::user::{Account, Role};
 use chrono::NaiveDate;
@@ -424,6 +431,107 @@ pub struct RectificationOverdue {
     pub rectify_by: NaiveDate,
 }
 
+/// 廉情数据登记: one oversight record entered by hand. Stream `oversight-<record id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OversightRecorded {
+    #[serde(flatten)]
+    pub record: OversightRecord,
+}
+
+/// 廉情数据导入: part `part` of `parts` of one import of `rows` records from a file, all
+/// parts appended together. Stream `oversight-import-<import id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OversightImported {
+    pub import_id: ImportId,
+    pub file_name: String,
+    /// How the file was read: `xlsx`, `utf-8` or `gb18030`.
+    pub encoding: String,
+    /// Records in the whole import.
+    pub rows: u32,
+    pub part: u32,
+    pub parts: u32,
+    pub records: Vec<ImportedRecord>,
+}
+
+/// 问责决定: a measure against a unit or a cadre, citing its basis, with what the platform
+/// had proposed. Stream `accountability-<decision id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountabilityDecided {
+    pub decision_id: DecisionId,
+    pub target: Target,
+    pub measure: Measure,
+    pub reason: String,
+    pub basis: Basis,
+    /// The local date decided.
+    pub decided_on: NaiveDate,
+    pub proposed: Option<Measure>,
+}
+
+/// 约谈: an admonishment talk held with a cadre of a unit. Stream
+/// `accountability-<talk id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmonishmentTalkHeld {
+    pub talk_id: DecisionId,
+    pub cadre_id: CadreId,
+    /// The cadre's unit when the talk was recorded.
+    pub unit_id: UnitId,
+    pub held_on: NaiveDate,
+    pub held_by: String,
+    pub summary: String,
+    pub basis: Basis,
+    pub by: Relation,
+}
+
+/// 设置问责规则: the whole rule table of graded accountability from now on. Stream
+/// `rules-accountability`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountabilityRulesSet {
+    pub rules: Vec<AccountabilityRule>,
+}
+
+/// 通报起草: a circular drafted from the facts of a period. Stream `circular-<id>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircularDrafted {
+    pub circular_id: CircularId,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub title: String,
+    pub body: String,
+    pub items: Vec<CircularItem>,
+}
+
+/// 通报修改: the draft's whole text from now on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircularRevised {
+    pub circular_id: CircularId,
+    pub title: String,
+    pub body: String,
+    pub items: Vec<CircularItem>,
+}
+
+/// 通报发布: visible to every unit from now on; final.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CircularPublished {
+    pub circular_id: CircularId,
+    pub published_on: NaiveDate,
+}
+
+/// 设置考核规则: a year's assessment rules from now on. Stream `assessment-<year>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentRulesSet {
+    pub year: i32,
+    pub rules: AssessmentRules,
+}
+
+/// 考核定格: a year's scores, fixed after the year's end. Stream `assessment-<year>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentFinalised {
+    pub year: i32,
+    pub rules: AssessmentRules,
+    pub finalised_on: NaiveDate,
+    pub scores: Vec<UnitScore>,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -537,6 +645,16 @@ events!(
     ClosingRejected,
     ProblemClosed,
     ProblemTypesSet,
+    OversightRecorded,
+    OversightImported,
+    AccountabilityDecided,
+    AdmonishmentTalkHeld,
+    AccountabilityRulesSet,
+    CircularDrafted,
+    CircularRevised,
+    CircularPublished,
+    AssessmentRulesSet,
+    AssessmentFinalised,
 );
 
 impl Event {
@@ -580,6 +698,16 @@ impl Event {
             Self::ClosingRejected(e) => stream::problem(e.problem_id),
             Self::ProblemClosed(e) => stream::problem(e.problem_id),
             Self::ProblemTypesSet(_) => stream::taxonomy_problems(),
+            Self::OversightRecorded(e) => stream::oversight(e.record.record_id),
+            Self::OversightImported(e) => stream::oversight_import(e.import_id),
+            Self::AccountabilityDecided(e) => stream::accountability(e.decision_id),
+            Self::AdmonishmentTalkHeld(e) => stream::accountability(e.talk_id),
+            Self::AccountabilityRulesSet(_) => stream::accountability_rules(),
+            Self::CircularDrafted(e) => stream::circular(e.circular_id),
+            Self::CircularRevised(e) => stream::circular(e.circular_id),
+            Self::CircularPublished(e) => stream::circular(e.circular_id),
+            Self::AssessmentRulesSet(e) => stream::assessment(e.year),
+            Self::AssessmentFinalised(e) => stream::assessment(e.year),
         }
     }
 }
@@ -629,6 +757,27 @@ pub mod stream {
     }
     pub fn problem(id: ProblemId) -> String {
         format!("problem-{id}")
+    }
+    pub fn oversight(id: OversightId) -> String {
+        format!("oversight-{id}")
+    }
+    /// One import of oversight records (category `oversight` too).
+    pub fn oversight_import(id: ImportId) -> String {
+        format!("oversight-import-{id}")
+    }
+    pub fn accountability(id: DecisionId) -> String {
+        format!("accountability-{id}")
+    }
+    /// The rule table of graded accountability.
+    pub fn accountability_rules() -> String {
+        "rules-accountability".to_owned()
+    }
+    pub fn circular(id: CircularId) -> String {
+        format!("circular-{id}")
+    }
+    /// One year's assessment.
+    pub fn assessment(year: i32) -> String {
+        format!("assessment-{year}")
     }
     /// The problem types (one stream for the whole taxonomy).
     pub fn taxonomy_problems() -> String {

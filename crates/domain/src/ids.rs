@@ -101,3 +101,20 @@ id!(
     /// One problem of the ledger (问题台账).
     ProblemId
 );
+id!(
+    /// One oversight record (廉情数据).
+    OversightId
+);
+id!(
+    /// One bulk import of oversight records: derived from the file's content, see
+    /// `oversight::import_id_for`.
+    ImportId
+);
+id!(
+    /// One accountability decision (问责决定) or admonishment talk (约谈).
+    DecisionId
+);
+id!(
+    /// One circular (通报).
+    CircularId
+);

@@ -13,11 +13,18 @@
 //!   accounts they stand for and the roles of "who sees what") and [`filing`] (事项报备:
 //!   travel out of Ningbo and family events, their lateness, revisions and
 //!   acknowledgements) and [`problem`] (问题台账: problems found, their rectification
-//!   and closing, 销号整改, and the configurable problem types).
+//!   and closing, 销号整改, and the configurable problem types) and [`oversight`]
+//!   (廉情数据: oversight records entered or imported from spreadsheets) and
+//!   [`accountability`] (问责 and 约谈, with the proposal rules of 差别化问责) and
+//!   [`circular`] (通报: exposure circulars) and [`assessment`] (考核: the annual
+//!   assessment's rules and finalised scores).
 
+pub mod accountability;
 pub mod aggregate;
+pub mod assessment;
 pub mod cadre;
 pub mod calendar;
+pub mod circular;
 pub mod duty;
 pub mod error;
 pub mod events;
@@ -29,6 +36,7 @@ pub mod light;
 pub mod list;
 pub mod obligation;
 pub mod org;
+pub mod oversight;
 pub mod problem;
 pub mod reminders;
 pub mod task;

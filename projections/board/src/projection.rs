@@ -150,6 +150,16 @@ impl Projection for Board {
             | Event::ClosingRejected(_)
             | Event::ProblemClosed(_)
             | Event::ProblemTypesSet(_)
+            | Event::OversightRecorded(_)
+            | Event::OversightImported(_)
+            | Event::AccountabilityDecided(_)
+            | Event::AdmonishmentTalkHeld(_)
+            | Event::AccountabilityRulesSet(_)
+            | Event::CircularDrafted(_)
+            | Event::CircularRevised(_)
+            | Event::CircularPublished(_)
+            | Event::AssessmentRulesSet(_)
+            | Event::AssessmentFinalised(_)
             | Event::RectificationOverdue(_) => Ok(()),
             Event::YellowWeekEntered(e) => {
                 reminded(tx, e.obligation_id, ReminderKind::YellowWeek, at)
