@@ -33,12 +33,19 @@ CREATE TABLE IF NOT EXISTS filings (
     cancellation_reason TEXT,
     filed_on      TEXT    NOT NULL,
     filed_at      INTEGER NOT NULL,
-    updated_at    INTEGER NOT NULL
+    updated_at    INTEGER NOT NULL,
+    -- when it became late (days_late > 0: at its filing, or at the revision or reported
+    -- return that made a travel need filing), and when it was cancelled: the statistics
+    -- ask "late / cancelled as of an instant"
+    late_at       INTEGER,
+    cancelled_at  INTEGER
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS filings_by_cadre ON filings (cadre_id, position);
 CREATE INDEX IF NOT EXISTS filings_by_unit ON filings (unit_id, position) WHERE unit_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS filings_late ON filings (position) WHERE days_late > 0;
+-- The statistics count filings by the date they were filed on.
+CREATE INDEX IF NOT EXISTS filings_by_filed_on ON filings (filed_on);
 
 -- 已阅: one row per user who acknowledged a filing.
 CREATE TABLE IF NOT EXISTS filings_acknowledgements (

@@ -16,10 +16,14 @@ mod codec;
 mod projection;
 mod queries;
 mod sql;
+mod stats;
 
 pub use projection::Board;
 pub use queries::{
     CadreView, EntryView, LOOK_BACK_DAYS, LightCounts, ObligationView, Owner, OwnerKind,
     OwnerLights, cadre_obligations, cadres, district_overview, due_reminders, group_obligations,
     group_units, obligation_entries, obligation_ref, unit_obligations,
+};
+pub use stats::{
+    UnitCompletion, UnitMonthLights, completion_by_unit, lights_by_unit_month, red_lights_by_unit,
 };

@@ -164,6 +164,20 @@ pub(crate) const CADRE_OWNERS: &str = concat!(
     valid_at!("c")
 );
 
+/// Statistics: the obligations visible at ?1 whose deadline day (days from CE) is in
+/// `?2..=?3`, each with the entries recorded for it by ?1 (withdrawn or not; none: one row
+/// of NULLs), by obligation. The light is worked out from these by `domain::light`.
+pub(crate) const STATS_OBLIGATIONS: &str = concat!(
+    "SELECT o.obligation_key, o.subject_key, o.deadline_day, o.required_count, \
+         e.recorded_at, e.backfill, e.withdrawn_at \
+     FROM board_obligations o INDEXED BY board_obligations_by_deadline \
+     LEFT JOIN board_entries e INDEXED BY board_entries_by_key \
+       ON e.obligation_key = o.obligation_key AND e.recorded_at <= ?1 \
+     WHERE o.deadline_day BETWEEN ?2 AND ?3 AND ",
+    valid_at!("o"),
+    " ORDER BY o.obligation_key"
+);
+
 macro_rules! obligation_columns {
     () => {
         "o.obligation_id, o.source_kind, o.source_id, o.item_id, o.subject_kind, o.subject_id, \

@@ -10,8 +10,10 @@
 mod projection;
 mod queries;
 mod sql;
+mod stats;
 
 pub use projection::Filings;
 pub use queries::{
     Acknowledgement, FilingKind, FilingQuery, FilingView, TravelView, filing, filings,
 };
+pub use stats::{MonthFilings, filings_by_month, late_filings_by_unit};

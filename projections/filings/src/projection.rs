@@ -62,7 +62,7 @@ impl Projection for Filings {
     }
 
     fn version(&self) -> u32 {
-        1
+        2
     }
 
     fn schema(&self) -> &'static str {

@@ -12,8 +12,13 @@
 mod projection;
 mod queries;
 mod sql;
+mod stats;
 
 pub use projection::Ledger;
 pub use queries::{
     ProblemQuery, ProblemView, Step, StepKind, overdue_by_unit, overdue_due, problem, problems,
+};
+pub use stats::{
+    Bucket, Concentration, ProblemDimension, TOP_UNITS, overdue_problems_by_unit, problems_by,
+    unit_concentration,
 };

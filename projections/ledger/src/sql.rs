@@ -91,3 +91,28 @@ pub(crate) const OVERDUE_BY_UNIT: &str = "\
 SELECT unit_id, COUNT(*) FROM ledger_problems \
 WHERE registered_at <= ?1 AND (closed_at IS NULL OR closed_at > ?1) AND rectify_by < ?2 \
 GROUP BY unit_id";
+
+// ---- statistics ----
+
+macro_rules! stats_columns {
+    () => {
+        "SELECT p.unit_id, u.name, p.source, p.type_key, p.type_label, p.severity, p.found_on, \
+         p.rectify_by, p.closed_at \
+         FROM ledger_problems p LEFT JOIN ledger_names u ON u.id = p.unit_id \
+         WHERE p.registered_at <= ?1 AND "
+    };
+}
+
+/// Statistics: the problems registered by `?1` (micros) found on a local date in
+/// `?2..=?3`, in the ledger's order.
+pub(crate) const STATS_BY_FOUND_ON: &str = concat!(
+    stats_columns!(),
+    "p.found_on BETWEEN ?2 AND ?3 ORDER BY p.position"
+);
+
+/// Statistics: the problems registered by `?1` (micros) due (rectify-by) on a local date
+/// in `?2..=?3`, in the ledger's order.
+pub(crate) const STATS_BY_RECTIFY_BY: &str = concat!(
+    stats_columns!(),
+    "p.rectify_by BETWEEN ?2 AND ?3 ORDER BY p.position"
+);
