@@ -34,7 +34,7 @@ pub(crate) fn name(s: String) -> Result<StreamName, AppError> {
 }
 
 impl App {
-    async fn exists(&self, stream: String) -> Result<bool, AppError> {
+    pub(crate) async fn exists(&self, stream: String) -> Result<bool, AppError> {
         Ok(self.store().stream_version(&name(stream)?).await? > 0)
     }
 

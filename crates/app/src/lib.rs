@@ -3,6 +3,7 @@
 //! retrying a conflict itself — and with idempotency keys, so a client retrying after a
 //! timeout gets the first answer and nothing is written twice.
 
+mod accountability;
 mod commands;
 mod error;
 mod execute;
