@@ -25,5 +25,6 @@ pub use queries::{
     group_units, obligation_entries, obligation_ref, unit_obligations,
 };
 pub use stats::{
-    UnitCompletion, UnitMonthLights, completion_by_unit, lights_by_unit_month, red_lights_by_unit,
+    UnitCompletion, UnitMonthLights, completion_by_unit, lights_by_unit_month, red_lights_by_cadre,
+    red_lights_by_unit,
 };

@@ -14,7 +14,7 @@ use crate::codec::{OWNER_CADRE, OWNER_UNIT, instant, micros, parse};
 use crate::sql;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::calendar::end_of_day;
-use domain::ids::UnitId;
+use domain::ids::{CadreId, UnitId};
 use domain::light::{self, EntryFact, Light};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -71,12 +71,19 @@ pub fn lights_by_unit_month(
     };
     let units = Units::at(conn, as_of)?;
     let mut cells: BTreeMap<(usize, u32), LightCounts> = BTreeMap::new();
-    each_obligation(conn, &units, from, to, as_of, |slot, deadline, light| {
-        cells
-            .entry((slot, deadline.month()))
-            .or_default()
-            .add(light, 1);
-    })?;
+    each_obligation(
+        conn,
+        &units.slot_of,
+        from,
+        to,
+        as_of,
+        |slot, deadline, light| {
+            cells
+                .entry((slot, deadline.month()))
+                .or_default()
+                .add(light, 1);
+        },
+    )?;
     // Slots are in the units' order, so the map's order is the answer's.
     Ok(cells
         .into_iter()
@@ -110,11 +117,18 @@ pub fn completion_by_unit(
 ) -> rusqlite::Result<Vec<UnitCompletion>> {
     let units = Units::at(conn, as_of)?;
     let mut tally = vec![LightCounts::default(); units.list.len()];
-    each_obligation(conn, &units, from, to, as_of, |slot, deadline, light| {
-        if as_of > end_of_day(deadline) {
-            tally[slot].add(light, 1);
-        }
-    })?;
+    each_obligation(
+        conn,
+        &units.slot_of,
+        from,
+        to,
+        as_of,
+        |slot, deadline, light| {
+            if as_of > end_of_day(deadline) {
+                tally[slot].add(light, 1);
+            }
+        },
+    )?;
     Ok(units
         .list
         .into_iter()
@@ -153,7 +167,7 @@ pub fn red_lights_by_unit(
 ) -> rusqlite::Result<Vec<(UnitId, u32)>> {
     let units = Units::at(conn, as_of)?;
     let mut reds = vec![0u32; units.list.len()];
-    each_obligation(conn, &units, from, to, as_of, |slot, _, light| {
+    each_obligation(conn, &units.slot_of, from, to, as_of, |slot, _, light| {
         if matches!(light, Light::Red | Light::Orange) {
             reds[slot] += 1;
         }
@@ -167,6 +181,41 @@ pub fn red_lights_by_unit(
         .collect();
     out.sort_by_key(|(unit, _)| *unit);
     Ok(out)
+}
+
+/// Per cadre, how many of their personal obligations (as principal leader or team
+/// member) with a deadline in `from..=to` went red — red at `as_of`, or orange — for the
+/// proposals of graded accountability. Cadres with none are left out; ordered by cadre id.
+pub fn red_lights_by_cadre(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+) -> rusqlite::Result<Vec<(CadreId, u32)>> {
+    let mut ids: Vec<CadreId> = Vec::new();
+    let mut slot_of = HashMap::new();
+    let mut stmt = conn.prepare_cached(sql::SUBJECTS)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (key, id, kind): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        if kind == OWNER_CADRE {
+            ids.push(parse(1, &id)?);
+            slot_of.insert(key, ids.len() - 1);
+        }
+    }
+    let mut reds = vec![0u32; ids.len()];
+    each_obligation(conn, &slot_of, from, to, as_of, |slot, _, light| {
+        if matches!(light, Light::Red | Light::Orange) {
+            reds[slot] += 1;
+        }
+    })?;
+    let mut out: BTreeMap<CadreId, u32> = BTreeMap::new();
+    for (cadre, n) in ids.into_iter().zip(reds) {
+        if n > 0 {
+            *out.entry(cadre).or_default() += n;
+        }
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// The units known at an instant, by name, and the unit (its slot in `list`) each
@@ -227,7 +276,7 @@ impl Units {
 /// with a deadline in `from..=to` that is counted under a unit then.
 fn each_obligation(
     conn: &Connection,
-    units: &Units,
+    slot_of: &HashMap<i64, usize>,
     from: NaiveDate,
     to: NaiveDate,
     as_of: DateTime<Utc>,
@@ -266,7 +315,7 @@ fn each_obligation(
             let days: i32 = r.get(2)?;
             current = Some(Current {
                 key,
-                slot: units.slot_of.get(&r.get::<_, i64>(1)?).copied(),
+                slot: slot_of.get(&r.get::<_, i64>(1)?).copied(),
                 deadline: NaiveDate::from_num_days_from_ce_opt(days)
                     .ok_or(rusqlite::Error::IntegralValueOutOfRange(2, i64::from(days)))?,
                 required: r.get(3)?,

@@ -16,4 +16,4 @@ pub use projection::Filings;
 pub use queries::{
     Acknowledgement, FilingKind, FilingQuery, FilingView, TravelView, filing, filings,
 };
-pub use stats::{MonthFilings, filings_by_month, late_filings_by_unit};
+pub use stats::{MonthFilings, filings_by_month, late_filings_by_cadre, late_filings_by_unit};

@@ -98,6 +98,6 @@ WHERE filing_id = ?1 ORDER BY position";
 /// `?1` (micros): kind, the filer's unit, whether late by `?1`, whether cancelled by `?1`.
 pub(crate) const STATS_FILINGS: &str = "\
 SELECT kind, unit_id, filed_on, late_at IS NOT NULL AND late_at <= ?1, \
-    cancelled_at IS NOT NULL AND cancelled_at <= ?1 \
+    cancelled_at IS NOT NULL AND cancelled_at <= ?1, cadre_id \
 FROM filings INDEXED BY filings_by_filed_on \
 WHERE filed_on BETWEEN ?2 AND ?3 AND filed_at <= ?1";

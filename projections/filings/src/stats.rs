@@ -9,7 +9,7 @@
 
 use crate::sql;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use domain::ids::UnitId;
+use domain::ids::{CadreId, UnitId};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -86,8 +86,26 @@ pub fn late_filings_by_unit(
     Ok(units.into_iter().collect())
 }
 
+/// Like [`late_filings_by_unit`], per filer (for the proposals of graded accountability).
+/// Cadres with none are left out; ordered by cadre id.
+pub fn late_filings_by_cadre(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+) -> rusqlite::Result<Vec<(CadreId, u32)>> {
+    let mut cadres: BTreeMap<CadreId, u32> = BTreeMap::new();
+    for f in rows(conn, from, to, as_of)? {
+        if f.late {
+            *cadres.entry(f.cadre_id).or_default() += 1;
+        }
+    }
+    Ok(cadres.into_iter().collect())
+}
+
 /// What the statistics read of a filing.
 struct Fact {
+    cadre_id: CadreId,
     kind: String,
     unit_id: Option<UnitId>,
     filed_on: NaiveDate,
@@ -113,6 +131,7 @@ fn rows(
                     filed_on: parse(2, &filed_on)?,
                     late: r.get(3)?,
                     cancelled: r.get(4)?,
+                    cadre_id: parse(5, &r.get::<_, String>(5)?)?,
                 })
             },
         )?

@@ -19,6 +19,6 @@ pub use queries::{
     ProblemQuery, ProblemView, Step, StepKind, overdue_by_unit, overdue_due, problem, problems,
 };
 pub use stats::{
-    Bucket, Concentration, ProblemDimension, TOP_UNITS, overdue_problems_by_unit, problems_by,
-    unit_concentration,
+    Bucket, Concentration, ProblemDimension, TOP_UNITS, overdue_problems_by_cadre,
+    overdue_problems_by_unit, problems_by, unit_concentration,
 };

@@ -97,7 +97,7 @@ GROUP BY unit_id";
 macro_rules! stats_columns {
     () => {
         "SELECT p.unit_id, u.name, p.source, p.type_key, p.type_label, p.severity, p.found_on, \
-         p.rectify_by, p.closed_at \
+         p.rectify_by, p.closed_at, p.cadre_id \
          FROM ledger_problems p LEFT JOIN ledger_names u ON u.id = p.unit_id \
          WHERE p.registered_at <= ?1 AND "
     };

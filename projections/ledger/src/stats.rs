@@ -8,7 +8,7 @@
 
 use crate::sql;
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::ids::UnitId;
+use domain::ids::{CadreId, UnitId};
 use domain::light::Light;
 use domain::problem::{self, ProblemSource, Severity};
 use rusqlite::{Connection, Row, params};
@@ -170,9 +170,32 @@ pub fn overdue_problems_by_unit(
     Ok(units.into_iter().collect())
 }
 
+/// Like [`overdue_problems_by_unit`], per cadre named on the problems (for the proposals
+/// of graded accountability). Cadres with none are left out; ordered by cadre id.
+pub fn overdue_problems_by_cadre(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    as_of: DateTime<Utc>,
+) -> rusqlite::Result<Vec<(CadreId, u32)>> {
+    let mut cadres: BTreeMap<CadreId, u32> = BTreeMap::new();
+    for p in rows(conn, sql::STATS_BY_RECTIFY_BY, from, to, as_of)? {
+        if let Some(cadre) = p.cadre_id
+            && matches!(
+                problem::light(p.rectify_by, p.closed_at, as_of),
+                Light::Red | Light::Orange
+            )
+        {
+            *cadres.entry(cadre).or_default() += 1;
+        }
+    }
+    Ok(cadres.into_iter().collect())
+}
+
 /// What the statistics read of a problem.
 struct Fact {
     unit_id: UnitId,
+    cadre_id: Option<CadreId>,
     unit_name: Option<String>,
     source: ProblemSource,
     type_key: String,
@@ -211,6 +234,10 @@ fn fact(r: &Row<'_>) -> rusqlite::Result<Fact> {
         closed_at: r
             .get::<_, Option<i64>>(8)?
             .map(|m| DateTime::from_timestamp_micros(m).ok_or_else(|| bad(8, &m.to_string())))
+            .transpose()?,
+        cadre_id: r
+            .get::<_, Option<String>>(9)?
+            .map(|c| c.parse().map_err(|_| bad(9, &c)))
             .transpose()?,
     })
 }
