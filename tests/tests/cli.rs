@@ -38,7 +38,10 @@ fn serve_answers_health_readiness_and_metrics_then_stops_gracefully_on_sigterm()
             "directory",
             "filings",
             "inbox",
-            "ledger"
+            "ledger",
+            "search",
+            "oversight",
+            "accountability"
         ]
     );
 

@@ -63,6 +63,13 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "board", description = "The board (红黄绿灯) and obligations, as of any instant."),
         (name = "filings", description = "Filings (事项报备): travel out of Ningbo and family events, their lateness, and who acknowledged them."),
         (name = "problems", description = "The problem ledger (问题台账): problems found, their rectification and closing (销号整改), and the problem types."),
+        (name = "oversight", description = "Oversight records (廉情数据): entered one at a time or imported from CSV/XLSX, all or nothing."),
+        (name = "accountability", description = "Accountability (问责): proposals graded by the facts (差别化问责), decisions citing their basis, talks held (约谈), the rule table."),
+        (name = "circulars", description = "Circulars (通报): drafted from the facts of a period, edited and published to every unit."),
+        (name = "assessment", description = "The annual assessment (考核): scores live, as of any instant, and finalised after the year."),
+        (name = "statistics", description = "Statistics (统计分析): lights by unit and month, completion, problems, filings."),
+        (name = "search", description = "Search of duty entries and problems by keyword and date range (Chinese words found inside sentences)."),
+        (name = "reports", description = "The board, the ledger, the assessment and the statistics as XLSX or CSV with Chinese headers."),
         (name = "operations", description = "Health, readiness, metrics and this description."),
     )
 )]

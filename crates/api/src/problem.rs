@@ -7,6 +7,7 @@ use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::error::DomainError;
+use domain::oversight::import::RowError;
 use event_store::StoreError;
 use serde::Serialize;
 
@@ -41,6 +42,16 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ),
     ("invalid_field", 422, "A field is invalid"),
     (
+        "unreadable_file",
+        422,
+        "The file cannot be read as a CSV or XLSX table",
+    ),
+    (
+        "import_rejected",
+        422,
+        "Some rows of the file are invalid; nothing was stored",
+    ),
+    (
         "idempotency_key_reused",
         422,
         "The Idempotency-Key was used for another request",
@@ -67,6 +78,16 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Seconds to wait, sent as `Retry-After` (429).
     pub retry_after: Option<u64>,
+    /// The bad rows of a refused import (`import_rejected`).
+    pub rows: Option<Box<RowReport>>,
+}
+
+/// The rows of a refused import: every bad row counted, the first 1,000 bad cells listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowReport {
+    pub bad_rows: usize,
+    pub rows: usize,
+    pub errors: Vec<RowError>,
 }
 
 /// An RFC 9457 problem detail, as every error is answered (`application/problem+json`).
@@ -94,6 +115,16 @@ pub(crate) struct Body<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = String, examples("performed_on"))]
     field: Option<&'a str>,
+    /// `import_rejected` only: how many rows are bad.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bad_rows: Option<usize>,
+    /// `import_rejected` only: how many rows the file has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<usize>,
+    /// `import_rejected` only: the bad cells by line (the header is line 1) and column,
+    /// at most 1,000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [RowError]>,
 }
 
 /// The `code` of a problem: one of [`CODES`].
@@ -114,6 +145,7 @@ impl ApiError {
             detail: detail.into(),
             field: None,
             retry_after: None,
+            rows: None,
         }
     }
 
@@ -124,6 +156,7 @@ impl ApiError {
             detail: detail.into(),
             field: Some(field.into()),
             retry_after: None,
+            rows: None,
         }
     }
 
@@ -183,6 +216,9 @@ impl IntoResponse for ApiError {
             detail: &detail,
             code: self.code,
             field: self.field.as_deref(),
+            bad_rows: self.rows.as_ref().map(|r| r.bad_rows),
+            rows: self.rows.as_ref().map(|r| r.rows),
+            errors: self.rows.as_ref().map(|r| r.errors.as_slice()),
         };
         let mut response = (status, Json(body)).into_response();
         let headers = response.headers_mut();

@@ -8,12 +8,20 @@ mod history;
 mod lists;
 mod notifications;
 mod org;
-mod problems;
+pub(crate) mod problems;
+mod oversight;
+mod accountability;
+mod assessment;
+mod circulars;
 mod users;
 mod written;
+mod statistics;
+mod search;
+mod reports;
 
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 
 pub use written::Written;
@@ -79,6 +87,48 @@ pub fn routes() -> Router<AppState> {
             "/problem-types",
             get(problems::types).put(problems::set_types),
         )
+        .route("/statistics/lights", get(statistics::lights_by_month))
+        .route("/statistics/completion", get(statistics::completion_by_unit))
+        .route("/statistics/problems", get(statistics::problems_by))
+        .route(
+            "/statistics/problem-concentration",
+            get(statistics::problem_concentration),
+        )
+        .route("/statistics/filings", get(statistics::filings_by_month))
+        .route("/search", get(search::search))
+        .route("/reports/{name}", get(reports::report))
+        .route(
+            "/oversight-records",
+            post(oversight::record).get(oversight::list),
+        )
+        .route(
+            "/oversight-imports",
+            post(oversight::import)
+                .get(oversight::imports)
+                .layer(DefaultBodyLimit::max(oversight::MAX_FILE_BYTES)),
+        )
+        .route("/oversight-imports/{id}", get(oversight::get_import))
+        .route("/accountability", get(accountability::list))
+        .route("/accountability/decisions", post(accountability::decide))
+        .route("/accountability/talks", post(accountability::talk))
+        .route(
+            "/accountability/rules",
+            get(accountability::rules).put(accountability::set_rules),
+        )
+        .route("/accountability/proposals", get(accountability::proposals))
+        .route("/accountability/{id}", get(accountability::get))
+        .route("/circulars", post(circulars::draft).get(circulars::list))
+        .route("/circulars/{id}", get(circulars::get).put(circulars::revise))
+        .route("/circulars/{id}/publication", post(circulars::publish))
+        .route("/assessments/{year}", get(assessment::get))
+        .route(
+            "/assessments/{year}/rules",
+            get(assessment::rules).put(assessment::set_rules),
+        )
+        .route(
+            "/assessments/{year}/finalisation",
+            post(assessment::finalise),
+        )
 }
 
 /// The description of every route above (one `paths(...)` entry per handler); a route added
@@ -136,5 +186,33 @@ pub fn routes() -> Router<AppState> {
     problems::close,
     problems::types,
     problems::set_types,
+    statistics::lights_by_month,
+    statistics::completion_by_unit,
+    statistics::problems_by,
+    statistics::problem_concentration,
+    statistics::filings_by_month,
+    search::search,
+    reports::report,
+    oversight::record,
+    oversight::list,
+    oversight::import,
+    oversight::imports,
+    oversight::get_import,
+    accountability::list,
+    accountability::decide,
+    accountability::talk,
+    accountability::rules,
+    accountability::set_rules,
+    accountability::proposals,
+    accountability::get,
+    circulars::draft,
+    circulars::list,
+    circulars::get,
+    circulars::revise,
+    circulars::publish,
+    assessment::get,
+    assessment::rules,
+    assessment::set_rules,
+    assessment::finalise,
 ))]
 pub(crate) struct Doc;

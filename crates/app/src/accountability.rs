@@ -14,15 +14,19 @@ use domain::accountability::{
 use domain::assessment::{AssessmentAggregate, AssessmentCommand, AssessmentState};
 use domain::circular::{CircularAggregate, CircularCommand, CircularState};
 use domain::events::stream;
+use domain::obligation::ObligationRef;
 use domain::org::CadreDuty;
 use domain::problem::ProblemActor;
 
 impl App {
-    /// 问责决定 or 约谈 by `actor`.
+    /// 问责决定 or 约谈 by `actor`. An obligation has no stream until its first entry, so
+    /// each cited obligation is named by its reference (`refs`, from the board) and checked
+    /// against its list or task as it stands; a cited obligation without one is unknown.
     pub async fn accountability_command(
         &self,
         c: AccountabilityCommand,
         actor: ProblemActor,
+        refs: &[ObligationRef],
         meta: &Meta,
     ) -> Result<Outcome, AppError> {
         let (unit, cadre, basis) = match &c {
@@ -45,7 +49,17 @@ impl App {
             None => None,
         };
         let mut unknown_basis = Vec::new();
-        for s in basis.streams() {
+        for id in &basis.obligations {
+            let known = match refs.iter().find(|r| r.id() == *id) {
+                Some(r) => self.obligation(r).await?.is_some(),
+                None => false,
+            };
+            if !known {
+                unknown_basis.push(stream::obligation(*id));
+            }
+        }
+        let others = basis.problems.iter().map(|id| stream::problem(*id));
+        for s in others.chain(basis.filings.iter().map(|id| stream::filing(*id))) {
             if !self.exists(s.clone()).await? {
                 unknown_basis.push(s);
             }

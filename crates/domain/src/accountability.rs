@@ -193,15 +193,6 @@ pub struct Basis {
 }
 
 impl Basis {
-    /// Every citation as its stream name, for the application to check they exist.
-    pub fn streams(&self) -> Vec<String> {
-        use crate::events::stream;
-        let o = self.obligations.iter().map(|id| stream::obligation(*id));
-        let p = self.problems.iter().map(|id| stream::problem(*id));
-        let f = self.filings.iter().map(|id| stream::filing(*id));
-        o.chain(p).chain(f).collect()
-    }
-
     fn len(&self) -> usize {
         self.obligations.len() + self.problems.len() + self.filings.len()
     }

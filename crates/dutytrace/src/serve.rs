@@ -24,6 +24,9 @@ pub fn projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(filings::Filings),
         Arc::new(inbox::Inbox),
         Arc::new(ledger::Ledger),
+        Arc::new(search::Search),
+        Arc::new(oversight::Oversight),
+        Arc::new(accountability::Accountability),
     ]
 }
 

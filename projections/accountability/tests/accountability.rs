@@ -252,6 +252,7 @@ impl World {
             .accountability_command(
                 AccountabilityCommand::Decide(c),
                 ProblemActor::Commission,
+                &[],
                 &meta("user:jiwei"),
             )
             .await
@@ -304,7 +305,7 @@ impl World {
         };
         let outcome = self
             .app
-            .accountability_command(AccountabilityCommand::Talk(c), by, &meta(login))
+            .accountability_command(AccountabilityCommand::Talk(c), by, &[], &meta(login))
             .await
             .unwrap();
         self.wants.push(DecisionView {

@@ -352,6 +352,24 @@ fn date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDate>, A
         .transpose()
 }
 
+/// `?from=&to=` as local dates, `to` not before `from`.
+pub(crate) fn range(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ApiError> {
+    let from = date("from", from)?;
+    let to = date("to", to)?;
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        return Err(ApiError::invalid(
+            "to",
+            format!("{to} is before from {from}"),
+        ));
+    }
+    Ok((from, to))
+}
+
 /// The problem ledger (问题台账), newest first: the problems of the units (or named cadres) one sees, by unit, status, type, source, found-on range and overdue as of an instant; each with its light then.
 #[utoipa::path(
     get,
@@ -371,16 +389,7 @@ pub async fn list(
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be 1 to 1000"));
     }
-    let from = date("from", q.from.as_deref())?;
-    let to = date("to", q.to.as_deref())?;
-    if let (Some(from), Some(to)) = (from, to)
-        && to < from
-    {
-        return Err(ApiError::invalid(
-            "to",
-            format!("{to} is before from {from}"),
-        ));
-    }
+    let (from, to) = range(q.from.as_deref(), q.to.as_deref())?;
     let query = ProblemQuery {
         unit: q.unit_id,
         status: q.status,

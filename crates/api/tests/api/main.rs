@@ -3,11 +3,16 @@
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
 mod access;
+mod accountability;
 mod filings;
 mod notifications;
 mod openapi;
 mod ops;
+mod oversight;
 mod problems;
+mod reports;
+mod search;
 mod secrets;
+mod statistics;
 mod support;
 mod v1;

@@ -64,6 +64,9 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
         Arc::new(inbox::Inbox),
         Arc::new(filings::Filings),
         Arc::new(ledger::Ledger),
+        Arc::new(search::Search),
+        Arc::new(oversight::Oversight),
+        Arc::new(accountability::Accountability),
     ] {
         projectors.push(
             projector::spawn(store.clone(), &models, p, ProjectorOptions::default()).unwrap(),
@@ -146,6 +149,35 @@ impl TestApp {
         Answer {
             status,
             content_type,
+            text,
+            json,
+        }
+    }
+
+    /// POSTs `bytes` as they are (a file upload), as `authorization` (admin if empty).
+    pub async fn upload(&self, path: &str, bytes: Vec<u8>, authorization: &str) -> Answer {
+        let auth = if authorization.is_empty() {
+            self.admin.as_str()
+        } else {
+            authorization
+        };
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header("authorization", auth)
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(bytes))
+            .unwrap();
+        let response = router(self.state.clone()).oneshot(req).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 << 20)
+            .await
+            .unwrap();
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            content_type: String::new(),
             text,
             json,
         }
