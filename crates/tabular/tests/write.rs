@@ -160,6 +160,11 @@ fn xlsx_reads_back_with_openpyxl_when_installed() {
         .status()
         .is_ok_and(|status| status.success());
     if !available {
+        // CI installs openpyxl and says so: there, missing it is a failure, not a skip.
+        assert!(
+            std::env::var_os("DUTYTRACE_REQUIRE_OPENPYXL").is_none(),
+            "DUTYTRACE_REQUIRE_OPENPYXL is set but python3 cannot import openpyxl"
+        );
         eprintln!(
             "SKIPPED xlsx_reads_back_with_openpyxl_when_installed: python3 with openpyxl is not \
              available (calamine checks the file in another test)"
