@@ -1,15 +1,18 @@
 //! `dutytrace demo`: the plan has the report's shape, seeding a store writes exactly the
 //! planned events (the same ones every time), a seeded store is recognised, anyone else's
-//! log is refused, the board shows every light at the demo's now, and the demo logins sign
-//! in and see their own part of the district.
+//! log is refused, the board shows every light at the demo's now, the decisions recorded
+//! what the service would have proposed, and the demo logins sign in and see their own
+//! part of the district.
 
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::accountability::{AccountabilityCommand, Facts, default_rules, propose};
 use domain::calendar::{Cadence, local_date};
 use domain::light::Light;
 use domain::org::{CadreDuty, SubjectKind};
 use domain::user::{Account, user_id_for};
+use dutytrace::demo::plan::accountability::Action;
 use dutytrace::demo::plan::{self, Plan};
 use dutytrace::demo::seed::{self, Prepared};
 use dutytrace::demo::{self, DEMO_PASSWORD};
@@ -205,6 +208,44 @@ fn the_plan_has_the_shape_of_the_report() {
         })
         .collect();
     assert!(units.len() > 15, "{} units", units.len());
+
+    // Eighty oversight records from February to July, of every kind, over many units, by
+    // the commission; the year's assessment rules on 5 January; three talks, three
+    // decisions (two against units, one against a cadre), and the second quarter's
+    // circular drafted, revised and published, July's left a draft.
+    assert_eq!(p.oversight.len(), 80);
+    let kinds: BTreeSet<_> = p.oversight.iter().map(|o| o.record.kind).collect();
+    assert_eq!(kinds.len(), domain::oversight::OversightKind::ALL.len());
+    let units: BTreeSet<_> = p.oversight.iter().map(|o| o.record.unit_id).collect();
+    assert!(units.len() > 30, "{} units", units.len());
+    for o in &p.oversight {
+        assert!((date(2, 1)..=date(7, 31)).contains(&o.record.occurred_on));
+        assert!(o.at < plan::now());
+    }
+    let actions = |kind: &str| actions(p, kind);
+    assert_eq!(actions("Assessment(SetRules"), 1);
+    assert_eq!(actions("Accountability(Talk("), 3);
+    assert_eq!(actions("Accountability(Decide("), 3);
+    assert_eq!(
+        (
+            actions("Circular(Draft"),
+            actions("Circular(Revise"),
+            actions("Circular(Publish")
+        ),
+        (2, 1, 1)
+    );
+    let first = &p.accountability[0];
+    assert_eq!(local_date(first.at), date(1, 5));
+    assert!(p.accountability.iter().all(|a| a.at < plan::now()));
+}
+
+/// How many of the plan's accountability steps (the rules, talks, decisions, circulars)
+/// ask `kind`, e.g. `Accountability(Talk(`.
+fn actions(p: &Plan, kind: &str) -> usize {
+    p.accountability
+        .iter()
+        .filter(|a| format!("{:?}", a.action).starts_with(kind))
+        .count()
 }
 
 /// Seeds a fresh store with `plan`, checks that the log holds exactly the planned events
@@ -257,6 +298,21 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
         ("ClosingRejected", problems("Reject(")),
         ("ProblemClosed", problems("Close(")),
     ]);
+    expected.extend([
+        ("OversightRecorded", plan.oversight.len()),
+        ("AssessmentRulesSet", actions(plan, "Assessment(SetRules")),
+        (
+            "AdmonishmentTalkHeld",
+            actions(plan, "Accountability(Talk("),
+        ),
+        (
+            "AccountabilityDecided",
+            actions(plan, "Accountability(Decide("),
+        ),
+        ("CircularDrafted", actions(plan, "Circular(Draft")),
+        ("CircularRevised", actions(plan, "Circular(Revise")),
+        ("CircularPublished", actions(plan, "Circular(Publish")),
+    ]);
     expected.retain(|_, n| *n > 0);
     assert_eq!(
         counts,
@@ -279,7 +335,9 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
     assert_eq!(Some(log[0].1), plan.first_event_id());
     // Every event names its actor as the API would: the cadres' own logins for their
     // entries and filings, the commission's or a cadre's (the group head who found it, the
-    // principal who rectifies it) for problems, the administrator for the set-up.
+    // principal who rectifies it) for problems, the stationed group head's for a talk, the
+    // commission's for oversight records, decisions, circulars and the assessment rules,
+    // the administrator for the set-up.
     let all = s
         .opened
         .log
@@ -297,6 +355,15 @@ async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::Lig
                     .and_then(|n| n.parse::<usize>().ok())
                     .is_some_and(|n| (1..=72).contains(&n));
             assert!(ok, "{actor} on a problem");
+        } else if e.event_type.as_str() == "AdmonishmentTalkHeld" {
+            // c053…c072 head the twenty groups.
+            let n: usize = actor.strip_prefix("user:c").unwrap().parse().unwrap();
+            assert!((53..=72).contains(&n), "{actor} held a talk");
+        } else if ["oversight-", "accountability-", "circular-", "assessment-"]
+            .iter()
+            .any(|p| e.stream.as_str().starts_with(p))
+        {
+            assert_eq!(actor, "user:jiwei", "{}", e.event_type);
         } else if e.event_type.as_str().starts_with("Duty")
             || by_cadre.contains(&e.event_type.as_str())
         {
@@ -357,6 +424,14 @@ fn problem_lights(p: &Plan) -> BTreeMap<Light, usize> {
         *out.entry(l).or_insert(0) += 1;
     }
     out
+}
+
+/// The count of `key` in rows of counts by key (0 if absent).
+fn of<K: PartialEq>(rows: rusqlite::Result<Vec<(K, u32)>>, key: K) -> u32 {
+    rows.unwrap()
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map_or(0, |(_, n)| n)
 }
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -424,6 +499,96 @@ async fn the_whole_demo_seeds_and_shows_every_light_at_its_now() {
     assert!(overdue.len() >= 3);
     assert_eq!(overdue.len(), count(Light::Red));
     assert!(overdue.iter().all(|p| p.light == Light::Red && p.overdue));
+
+    // Oversight and accountability as seeded: the log holds the planned records, talks,
+    // decisions and circulars; the records were checked against the district as the
+    // service knows it; and each decision recorded what the proposals page would have
+    // proposed for its target when it was taken (the default rule table over the board,
+    // the ledger and the filings register as of then).
+    let log = s.events().await;
+    let seeded = |t: &str| log.iter().filter(|(x, _)| x == t).count();
+    for (t, n) in [
+        ("OversightRecorded", PLAN.oversight.len()),
+        (
+            "AdmonishmentTalkHeld",
+            actions(&PLAN, "Accountability(Talk("),
+        ),
+        (
+            "AccountabilityDecided",
+            actions(&PLAN, "Accountability(Decide("),
+        ),
+        ("CircularPublished", actions(&PLAN, "Circular(Publish")),
+    ] {
+        assert!(n > 0, "{t}");
+        assert_eq!(seeded(t), n, "{t}");
+    }
+    for projection in [
+        Arc::new(filings::Filings) as Arc<dyn projector::Projection>,
+        Arc::new(oversight::Oversight),
+        Arc::new(accountability::Accountability),
+    ] {
+        projector::catch_up(s.opened.log.clone(), &s.opened.models, projection)
+            .await
+            .unwrap();
+    }
+    let c = s.opened.models.reader().unwrap();
+    assert_eq!(oversight::org_index(&c).unwrap(), PLAN.org_index());
+    let (from, to) = (date(1, 1), date(12, 31));
+    let rules = default_rules();
+    let mut decided = 0;
+    for a in &PLAN.accountability {
+        let Action::Accountability(AccountabilityCommand::Decide(d)) = &a.action else {
+            continue;
+        };
+        let facts = match d.target.cadre_id() {
+            None => {
+                let unit = d.target.unit_id();
+                Facts {
+                    red_lights: of(board::red_lights_by_unit(&c, from, to, a.at), unit),
+                    overdue_problems: of(
+                        ledger::overdue_problems_by_unit(&c, from, to, a.at),
+                        unit,
+                    ),
+                    late_filings: of(filings::late_filings_by_unit(&c, from, to, a.at), unit),
+                }
+            }
+            Some(cadre) => Facts {
+                red_lights: of(board::red_lights_by_cadre(&c, from, to, a.at), cadre),
+                overdue_problems: of(ledger::overdue_problems_by_cadre(&c, from, to, a.at), cadre),
+                late_filings: of(filings::late_filings_by_cadre(&c, from, to, a.at), cadre),
+            },
+        };
+        // Every decision rests on a fact that counts against its target.
+        assert!(facts.overdue_problems + facts.late_filings > 0, "{d:?}");
+        let proposed = propose(&rules, d.target.kind(), facts).map(|p| p.measure);
+        assert_eq!(d.proposed, proposed, "{d:?}: {facts:?}");
+        decided += 1;
+    }
+    assert_eq!(decided, actions(&PLAN, "Accountability(Decide("));
+    let records = accountability::decisions(
+        &c,
+        &accountability::DecisionQuery {
+            limit: 1000,
+            ..accountability::DecisionQuery::default()
+        },
+        |_, _| true,
+    )
+    .unwrap();
+    assert_eq!(
+        records.len(),
+        seeded("AccountabilityDecided") + seeded("AdmonishmentTalkHeld")
+    );
+    assert!(records.iter().all(|r| !r.unit_name.is_empty()));
+    let circulars = accountability::circulars(&c, false).unwrap();
+    assert_eq!(circulars.len(), actions(&PLAN, "Circular(Draft"));
+    let published: Vec<_> = circulars
+        .iter()
+        .filter(|x| x.published_on.is_some())
+        .collect();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].published_on, Some(date(7, 15)));
+    assert!((3..=5).contains(&published[0].items.len()), "{published:?}");
+    drop(c);
     s.clock.set(plan::now());
     dutytrace::watcher::Watcher::new(
         s.opened.log.clone(),

@@ -1,13 +1,16 @@
 //! The demo district as a pure, deterministic plan: its organisation, the 2026 list and
-//! key tasks, the logins, every duty entry of January to July, the filings and the problem
-//! ledger, each step at the instant it is taken.
+//! key tasks, the logins, every duty entry of January to July, the filings, the problem
+//! ledger, the oversight records and the accountability that followed (talks, decisions,
+//! circulars, the year's assessment rules), each step at the instant it is taken.
 //! The same plan every time: names and outcomes come from a seeded RNG, ids are UUIDv5 of
 //! names, and event ids derive from each step's idempotency key.
 
+pub mod accountability;
 pub mod filings;
 pub mod list;
 pub mod logins;
 pub mod org;
+pub mod oversight;
 pub mod problems;
 pub mod schedule;
 
@@ -19,12 +22,14 @@ use domain::group::RegisterDisciplineGroup;
 use domain::leader::RegisterLeaderInCharge;
 use domain::list::{AssignList, ListCommand, PublishList};
 use domain::org::CadreDuty;
+use domain::oversight::{OrgIndex, RecordOversight};
 use domain::task::SetKeyTask;
 use domain::unit::RegisterUnit;
 use domain::user::RegisterUser;
 use event_store::Actor;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub use org::{District, Owner};
@@ -40,7 +45,7 @@ pub const NOW: &str = "2026-07-31T18:00:00+08:00";
 const NAMESPACE: Uuid = Uuid::from_u128(0x6475_7479_7472_6163_652d_6465_6d6f_2026);
 /// Bumped whenever the steps change, so that a demo log seeded by an older plan is
 /// refused rather than resumed into a mixture.
-const PLAN_REVISION: u32 = 4;
+const PLAN_REVISION: u32 = 5;
 /// The commission administrator who sets the district up.
 const ADMIN: &str = "user:admin";
 
@@ -69,6 +74,11 @@ pub struct Plan {
     pub filings: Vec<filings::PlannedFiling>,
     /// The problem ledger's steps (问题台账), February to July, in order (see [`problems`]).
     pub problems: Vec<problems::PlannedProblem>,
+    /// The oversight records (廉情数据), February to July, in order (see [`oversight`]).
+    pub oversight: Vec<oversight::PlannedOversight>,
+    /// The assessment rules, the talks (约谈), the decisions (问责) and the circulars
+    /// (通报), in order (see [`accountability`]).
+    pub accountability: Vec<accountability::Planned>,
     /// The duty entries, in the order of recording.
     pub entries: Vec<Entry>,
 }
@@ -86,6 +96,12 @@ pub enum Command {
     Duty(Box<Entry>),
     Filing(Box<domain::filing::FilingCommand>),
     Problem(Box<problems::PlannedProblem>),
+    /// An oversight record, checked against the district (the same index for every one).
+    Oversight {
+        record: Box<RecordOversight>,
+        org: Arc<OrgIndex>,
+    },
+    Accountability(Box<accountability::Planned>),
 }
 
 /// One command at its instant, by its actor, under its idempotency key.
@@ -106,6 +122,10 @@ impl Step {
             Command::Duty(e) => e.obligation_id.to_string(),
             Command::Filing(f) => f.filing_id().to_string(),
             Command::Problem(p) => p.command.problem_id().to_string(),
+            Command::Oversight { record, .. } => record.record.record_id.to_string(),
+            Command::Accountability(p) => p
+                .record_id()
+                .map_or_else(|| self.key.clone(), |id| id.to_string()),
             _ => self.key.clone(),
         }
     }
@@ -132,10 +152,16 @@ impl Plan {
         let owners = district.owners();
         let tasks = list::key_tasks(&district.units);
         let entries = schedule::entries(&mut rng, &owners, &tasks);
+        let filings = filings::filings(&district);
+        let problems = problems::problems(&district);
         Self {
             logins: logins::logins(&district),
-            filings: filings::filings(&district),
-            problems: problems::problems(&district),
+            oversight: oversight::records(&district),
+            accountability: accountability::accountability(
+                &district, &tasks, &entries, &problems, &filings,
+            ),
+            filings,
+            problems,
             list: list::publish(),
             assign: AssignList {
                 list_id: list::list_id(),
@@ -153,12 +179,21 @@ impl Plan {
         self.entries.retain(|e| e.at <= t);
         self.filings.retain(|f| f.at <= t);
         self.problems.retain(|p| p.at <= t);
+        self.oversight.retain(|o| o.at <= t);
+        self.accountability.retain(|a| a.at <= t);
         self
+    }
+
+    /// The organisation as an oversight record's check needs it (see
+    /// [`oversight::org_index`]).
+    pub fn org_index(&self) -> OrgIndex {
+        oversight::org_index(&self.district)
     }
 
     /// Every step in chronological order: on 5 January the list, then the district
     /// (units; groups and leaders; principal leaders and group heads; team members), the
-    /// list's assignment, the key tasks and the logins; then the entries.
+    /// list's assignment, the key tasks, the logins and the year's assessment rules; then
+    /// the entries, filings, problems, oversight records, talks, decisions and circulars.
     pub fn steps(&self) -> Vec<Step> {
         let admin = Actor::new(ADMIN).expect("a valid actor");
         let mut steps = Vec::new();
@@ -246,6 +281,32 @@ impl Plan {
                 actor: Actor::new(format!("user:{}", p.username)).expect("a valid actor"),
                 key: format!("demo-{YEAR}-problem-step-{n}"),
                 command: Command::Problem(Box::new(p.clone())),
+            });
+        }
+        // Oversight records, entered by the commission.
+        let commission = Actor::new("user:jiwei").expect("a valid actor");
+        let org = Arc::new(self.org_index());
+        for (n, o) in self.oversight.iter().enumerate() {
+            steps.push(Step {
+                at: o.at,
+                actor: commission.clone(),
+                key: format!("demo-{YEAR}-oversight-{n}"),
+                command: Command::Oversight {
+                    record: Box::new(RecordOversight {
+                        record: o.record.clone(),
+                    }),
+                    org: org.clone(),
+                },
+            });
+        }
+        // Talks by the stationed group's head; rules, decisions and circulars by the
+        // commission.
+        for (n, a) in self.accountability.iter().enumerate() {
+            steps.push(Step {
+                at: a.at,
+                actor: Actor::new(format!("user:{}", a.username)).expect("a valid actor"),
+                key: format!("demo-{YEAR}-accountability-step-{n}"),
+                command: Command::Accountability(Box::new(a.clone())),
             });
         }
         // Stable: steps of one instant keep their planned order.

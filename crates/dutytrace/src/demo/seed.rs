@@ -6,6 +6,7 @@
 //! the id of its first event; an interrupted seeding resumes, since every step's event ids
 //! derive from its idempotency key). Anyone else's log is refused, never touched.
 
+use super::plan::accountability::Action;
 use super::plan::{Command, Plan, Step};
 use anyhow::{Context, bail};
 use app::{App, AppError, IdempotencyKey, Meta, Outcome, fingerprint};
@@ -139,6 +140,13 @@ async fn one(app: &App, step: Step) -> Result<Outcome, AppError> {
         Command::User(c) => app.register_user(c, None, &meta).await.map(|(_, out)| out),
         Command::Filing(f) => app.filing_command(*f, &meta).await,
         Command::Problem(p) => app.problem_command(p.command, p.actor, &meta).await,
+        Command::Oversight { record, org } => app.record_oversight(*record, &org, &meta).await,
+        // Talks and decisions cite problems and filings, never obligations: no references.
+        Command::Accountability(p) => match p.action {
+            Action::Accountability(c) => app.accountability_command(c, p.actor, &[], &meta).await,
+            Action::Circular(c) => app.circular_command(c, p.actor, &meta).await,
+            Action::Assessment(c) => app.assessment_command(c, p.actor, &meta).await,
+        },
         Command::Duty(e) => {
             app.duty_command(
                 e.obligation,
