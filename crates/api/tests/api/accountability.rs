@@ -36,6 +36,15 @@ async fn a_year_later() -> World {
 #[tokio::test]
 async fn proposals_grade_the_facts_and_decisions_cite_their_basis() {
     let w = a_year_later().await;
+    // A table for a district this small (four obligations a unit).
+    let small = json!({"rules": [
+        {"target": "unit", "red_lights": 2, "measure": "written_examination"},
+        {"target": "unit", "red_lights": 4, "measure": "circulated_criticism"},
+        {"target": "unit", "red_lights": 8, "measure": "organisational_adjustment"},
+        {"target": "cadre", "red_lights": 1, "measure": "talk"},
+        {"target": "cadre", "red_lights": 3, "measure": "circulated_criticism"}]});
+    let r = w.t.call("PUT", "/api/v1/accountability/rules", Some(small), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let p = w.t.get("/api/v1/accountability/proposals?year=2026").await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);
     // Unit A: its team, its principal leader and two members went red: 4 → 通报批评.

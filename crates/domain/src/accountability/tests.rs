@@ -24,34 +24,26 @@ fn the_default_table_grades_by_the_facts_and_proposes_the_most_severe_match() {
     use Measure as M;
     use TargetKind::{Cadre, Unit};
     assert_eq!(proposed(Unit, facts(0, 0, 9)), None);
-    assert_eq!(proposed(Unit, facts(1, 0, 0)), None);
-    assert_eq!(proposed(Unit, facts(2, 0, 0)), Some(M::WrittenExamination));
+    assert_eq!(proposed(Unit, facts(7, 0, 0)), None);
+    assert_eq!(proposed(Unit, facts(8, 0, 0)), Some(M::WrittenExamination));
     assert_eq!(proposed(Unit, facts(0, 1, 0)), Some(M::WrittenExamination));
-    assert_eq!(proposed(Unit, facts(3, 0, 0)), Some(M::WrittenExamination));
-    assert_eq!(proposed(Unit, facts(4, 0, 0)), Some(M::CirculatedCriticism));
+    assert_eq!(proposed(Unit, facts(11, 0, 0)), Some(M::WrittenExamination));
+    assert_eq!(proposed(Unit, facts(12, 0, 0)), Some(M::CirculatedCriticism));
     // Neither alone reaches 通报批评, together they do.
-    assert_eq!(proposed(Unit, facts(2, 2, 0)), Some(M::CirculatedCriticism));
-    assert_eq!(
-        proposed(Unit, facts(8, 0, 0)),
-        Some(M::OrganisationalAdjustment)
-    );
-    assert_eq!(
-        proposed(Unit, facts(0, 6, 0)),
-        Some(M::OrganisationalAdjustment)
-    );
-    assert_eq!(proposed(Cadre, facts(0, 0, 1)), None);
-    assert_eq!(proposed(Cadre, facts(1, 0, 0)), Some(M::Talk));
-    assert_eq!(proposed(Cadre, facts(0, 0, 2)), Some(M::Talk));
-    assert_eq!(
-        proposed(Cadre, facts(3, 0, 0)),
-        Some(M::CirculatedCriticism)
-    );
-    assert_eq!(proposed(Cadre, facts(3, 2, 0)), Some(M::Admonishment));
+    assert_eq!(proposed(Unit, facts(8, 1, 0)), Some(M::CirculatedCriticism));
+    assert_eq!(proposed(Unit, facts(18, 0, 0)), Some(M::OrganisationalAdjustment));
+    assert_eq!(proposed(Unit, facts(0, 4, 0)), Some(M::OrganisationalAdjustment));
+    assert_eq!(proposed(Cadre, facts(1, 0, 0)), None);
+    assert_eq!(proposed(Cadre, facts(2, 0, 0)), Some(M::Talk));
+    assert_eq!(proposed(Cadre, facts(0, 0, 1)), Some(M::Talk));
+    assert_eq!(proposed(Cadre, facts(0, 0, 2)), Some(M::CirculatedCriticism));
+    assert_eq!(proposed(Cadre, facts(4, 0, 0)), Some(M::CirculatedCriticism));
+    assert_eq!(proposed(Cadre, facts(4, 1, 0)), Some(M::Admonishment));
     assert_eq!(proposed(Cadre, facts(50, 50, 50)), Some(M::Admonishment));
-    let p = propose(&default_rules(), Unit, facts(4, 0, 0)).unwrap();
+    let p = propose(&default_rules(), Unit, facts(12, 0, 0)).unwrap();
     assert_eq!(p.rule, 2);
     assert_eq!(p.label, "通报批评");
-    assert!(p.because.contains("红灯 4 个"), "{}", p.because);
+    assert!(p.because.contains("红灯 12 个（≥ 12）"), "{}", p.because);
 }
 
 #[test]
