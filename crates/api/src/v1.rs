@@ -1,23 +1,23 @@
 //! `/api/v1`: the commands and queries of the duty domain.
 
+mod accountability;
+mod assessment;
 mod auth;
 pub(crate) mod board;
+mod circulars;
 mod entries;
 mod filings;
 mod history;
 mod lists;
 mod notifications;
 mod org;
-pub(crate) mod problems;
 mod oversight;
-mod accountability;
-mod assessment;
-mod circulars;
+pub(crate) mod problems;
+mod reports;
+mod search;
+mod statistics;
 mod users;
 mod written;
-mod statistics;
-mod search;
-mod reports;
 
 use crate::state::AppState;
 use axum::Router;
@@ -88,7 +88,10 @@ pub fn routes() -> Router<AppState> {
             get(problems::types).put(problems::set_types),
         )
         .route("/statistics/lights", get(statistics::lights_by_month))
-        .route("/statistics/completion", get(statistics::completion_by_unit))
+        .route(
+            "/statistics/completion",
+            get(statistics::completion_by_unit),
+        )
         .route("/statistics/problems", get(statistics::problems_by))
         .route(
             "/statistics/problem-concentration",
@@ -118,7 +121,10 @@ pub fn routes() -> Router<AppState> {
         .route("/accountability/proposals", get(accountability::proposals))
         .route("/accountability/{id}", get(accountability::get))
         .route("/circulars", post(circulars::draft).get(circulars::list))
-        .route("/circulars/{id}", get(circulars::get).put(circulars::revise))
+        .route(
+            "/circulars/{id}",
+            get(circulars::get).put(circulars::revise),
+        )
         .route("/circulars/{id}/publication", post(circulars::publish))
         .route("/assessments/{year}", get(assessment::get))
         .route(

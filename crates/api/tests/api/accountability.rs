@@ -43,7 +43,9 @@ async fn proposals_grade_the_facts_and_decisions_cite_their_basis() {
         {"target": "unit", "red_lights": 8, "measure": "organisational_adjustment"},
         {"target": "cadre", "red_lights": 1, "measure": "talk"},
         {"target": "cadre", "red_lights": 3, "measure": "circulated_criticism"}]});
-    let r = w.t.call("PUT", "/api/v1/accountability/rules", Some(small), &[]).await;
+    let r =
+        w.t.call("PUT", "/api/v1/accountability/rules", Some(small), &[])
+            .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let p = w.t.get("/api/v1/accountability/proposals?year=2026").await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.text);

@@ -28,16 +28,31 @@ fn the_default_table_grades_by_the_facts_and_proposes_the_most_severe_match() {
     assert_eq!(proposed(Unit, facts(8, 0, 0)), Some(M::WrittenExamination));
     assert_eq!(proposed(Unit, facts(0, 1, 0)), Some(M::WrittenExamination));
     assert_eq!(proposed(Unit, facts(11, 0, 0)), Some(M::WrittenExamination));
-    assert_eq!(proposed(Unit, facts(12, 0, 0)), Some(M::CirculatedCriticism));
+    assert_eq!(
+        proposed(Unit, facts(12, 0, 0)),
+        Some(M::CirculatedCriticism)
+    );
     // Neither alone reaches 通报批评, together they do.
     assert_eq!(proposed(Unit, facts(8, 1, 0)), Some(M::CirculatedCriticism));
-    assert_eq!(proposed(Unit, facts(18, 0, 0)), Some(M::OrganisationalAdjustment));
-    assert_eq!(proposed(Unit, facts(0, 4, 0)), Some(M::OrganisationalAdjustment));
+    assert_eq!(
+        proposed(Unit, facts(18, 0, 0)),
+        Some(M::OrganisationalAdjustment)
+    );
+    assert_eq!(
+        proposed(Unit, facts(0, 4, 0)),
+        Some(M::OrganisationalAdjustment)
+    );
     assert_eq!(proposed(Cadre, facts(1, 0, 0)), None);
     assert_eq!(proposed(Cadre, facts(2, 0, 0)), Some(M::Talk));
     assert_eq!(proposed(Cadre, facts(0, 0, 1)), Some(M::Talk));
-    assert_eq!(proposed(Cadre, facts(0, 0, 2)), Some(M::CirculatedCriticism));
-    assert_eq!(proposed(Cadre, facts(4, 0, 0)), Some(M::CirculatedCriticism));
+    assert_eq!(
+        proposed(Cadre, facts(0, 0, 2)),
+        Some(M::CirculatedCriticism)
+    );
+    assert_eq!(
+        proposed(Cadre, facts(4, 0, 0)),
+        Some(M::CirculatedCriticism)
+    );
     assert_eq!(proposed(Cadre, facts(4, 1, 0)), Some(M::Admonishment));
     assert_eq!(proposed(Cadre, facts(50, 50, 50)), Some(M::Admonishment));
     let p = propose(&default_rules(), Unit, facts(12, 0, 0)).unwrap();
