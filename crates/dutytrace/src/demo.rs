@@ -2,8 +2,11 @@
 //! units, 20 stationed discipline groups, 261 cadres, a 2026 responsibility list, about
 //! 7,930 duty entries from January to July, about a hundred filings (事项报备, some late),
 //! a problem ledger (问题台账) of thirty problems found from February to June and rectified
-//! since (most closed in time, some late, a few still open past their rectify-by date) and
-//! a login for every cadre, leader in charge and role of staff — then served like
+//! since (most closed in time, some late, a few still open past their rectify-by date),
+//! eighty oversight records (廉情数据) of every kind, three talks (约谈) and three
+//! accountability decisions (问责), a published second-quarter circular (通报) and a July
+//! draft, the year's assessment rules (考核), and a login for every cadre, leader in charge
+//! and role of staff — then served like
 //! `dutytrace serve`, with the clock fixed at the demo's now, so every light is on the
 //! board; the deadline watcher appends the reminders (履责提醒, 约谈提醒, 整改逾期提醒) due
 //! by then as soon as it serves. Every demo login signs in with
