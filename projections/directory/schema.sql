@@ -46,7 +46,9 @@ CREATE TABLE IF NOT EXISTS directory_access (
     reader   TEXT    NOT NULL,
     cadre_id TEXT    NOT NULL,
     as_of    INTEGER,
-    read_at  INTEGER NOT NULL
+    read_at  INTEGER NOT NULL,
+    -- 查阅事由; '' when not stated.
+    purpose  TEXT    NOT NULL
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS directory_access_by_cadre ON directory_access (cadre_id, position);

@@ -310,6 +310,7 @@ impl From<AppError> for ApiError {
                 "this Idempotency-Key was already used for a different request",
             ),
             AppError::Decode(d) => Self::new("internal", d.to_string()),
+            e @ AppError::InvalidPayload { .. } => Self::new("internal", e.to_string()),
             AppError::Store(s) => s.into(),
         }
     }

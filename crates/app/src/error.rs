@@ -19,6 +19,17 @@ pub enum AppError {
     /// A stored event could not be read.
     #[error("a stored event could not be read: {0}")]
     Decode(#[from] DecodeError),
+    /// An event's payload does not match its schema in `schemas/events/` (a bug: the
+    /// event is not appended). `pointer` is the JSON pointer of the failing value.
+    #[error(
+        "payload of {event_type} v{version} does not match its schema at {pointer:?}: {reason}"
+    )]
+    InvalidPayload {
+        event_type: String,
+        version: u32,
+        pointer: String,
+        reason: String,
+    },
     /// The event store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

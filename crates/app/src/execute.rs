@@ -255,7 +255,7 @@ fn replayed(
     }))
 }
 
-/// Wraps a domain event in the log's envelope.
+/// Wraps a domain event in the log's envelope, its payload checked against its schema.
 fn encode(
     e: &Event,
     actor: &Actor,
@@ -264,9 +264,11 @@ fn encode(
     fingerprint: Uuid,
 ) -> Result<NewEvent, AppError> {
     let event_type = EventType::new(e.event_type()).map_err(StoreError::from)?;
-    let payload = Payload::from_value(&e.payload()).map_err(StoreError::from)?;
+    let payload = e.payload();
+    crate::schemas::check(e, &payload)?;
+    let payload = Payload::from_value(&payload).map_err(StoreError::from)?;
     let mut new = NewEvent::new(event_type, payload, actor.clone(), now)
-        .with_schema_version(domain::events::SCHEMA_VERSION)
+        .with_schema_version(e.schema_version())
         .caused_by(fingerprint, None);
     if let Some(id) = id {
         new = new.with_id(id);

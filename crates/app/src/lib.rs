@@ -12,6 +12,7 @@ mod idempotency;
 mod inbox;
 mod oversight;
 mod problems;
+pub mod schemas;
 mod users;
 
 pub use commands::Meta;

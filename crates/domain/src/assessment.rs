@@ -24,6 +24,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// One year's rules.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentRules {
     /// 基础分, e.g. 100.
@@ -52,6 +53,7 @@ impl Default for AssessmentRules {
 
 /// What counts against a unit in a year.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitFacts {
     pub red_lights: u32,
@@ -62,6 +64,7 @@ pub struct UnitFacts {
 
 /// One unit's score.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitScore {
     pub unit_id: UnitId,

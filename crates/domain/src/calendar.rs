@@ -42,6 +42,7 @@ pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
 
 /// How often a duty item falls due (履责频次).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
@@ -247,6 +248,10 @@ impl<'de> Deserialize<'de> for Period {
     }
 }
 
+/// The keys [`Period`]'s `FromStr` takes, as a regular expression.
+#[cfg(any(feature = "openapi", feature = "schema"))]
+const PERIOD_PATTERN: &str = "^[0-9]{4}(-(H[12]|Q[1-4]|M(0[1-9]|1[0-2])|once))?$";
+
 /// On the wire a period is its key, a string (see [`Period`]'s `Display`).
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Period {
@@ -254,7 +259,7 @@ impl utoipa::PartialSchema for Period {
         use utoipa::openapi::schema::{ObjectBuilder, Type};
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .pattern(Some("^[0-9]{4}(-(H[12]|Q[1-4]|M(0[1-9]|1[0-2])|once))?$"))
+            .pattern(Some(PERIOD_PATTERN))
             .description(Some(
                 "A period of a cadence in a year: `2026` (yearly), `2026-H1` (half-yearly), \
                  `2026-Q3` (quarterly), `2026-M07` (monthly) or `2026-once`.",
@@ -267,8 +272,26 @@ impl utoipa::PartialSchema for Period {
 #[cfg(feature = "openapi")]
 impl utoipa::ToSchema for Period {}
 
+/// The same string for the event schemas (`schemas/events/`).
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Period {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Period".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": PERIOD_PATTERN,
+            "description": "A period of a cadence in a year: `2026` (yearly), `2026-H1` \
+                (half-yearly), `2026-Q3` (quarterly), `2026-M07` (monthly) or `2026-once`.",
+        })
+    }
+}
+
 /// When an item's obligation falls due, relative to its period (截止规则).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum DeadlineRule {

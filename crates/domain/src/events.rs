@@ -2,6 +2,12 @@
 //! and schema version. Past tense; payloads are the structs below, serialised as JSON
 //! objects with snake_case fields.
 //!
+//! Each type has its own current version (the `events!` table below), the one written;
+//! a stored payload of an older version is upcast on read ([`upcast`], one step per
+//! version; the old structs are kept in [`legacy`]). Every version's JSON Schema is kept
+//! in `schemas/events/` (derived by the `schema` module, with the `schema` feature) and
+//! enforced by the application on append.
+//!
 //! Streams: `unit-<id>`, `group-<id>`, `cadre-<id>`, `leader-<id>`, `list-<id>`,
 //! `task-<id>`, `obligation-<id>` for the entries of one obligation, `user-<id>` for a login
 //! `access-<user id>` for the histories that user read, and `reminder-<obligation id>` for the
@@ -30,8 +36,15 @@ use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub mod legacy;
+#[cfg(feature = "schema")]
+pub mod schema;
+#[cfg(test)]
+mod tests;
+
 /// A file attached to a duty entry: stored elsewhere, referenced by its content hash.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     /// SHA-256 of the content, 64 lowercase hex digits.
@@ -40,6 +53,7 @@ pub struct Attachment {
 }
 
 /// 单位登记
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitRegistered {
     pub unit_id: UnitId,
@@ -48,6 +62,7 @@ pub struct UnitRegistered {
 }
 
 /// 派驻纪检组登记
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisciplineGroupRegistered {
     pub group_id: GroupId,
@@ -57,6 +72,7 @@ pub struct DisciplineGroupRegistered {
 }
 
 /// 派驻关系调整
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupStationingChanged {
     pub group_id: GroupId,
@@ -64,6 +80,7 @@ pub struct GroupStationingChanged {
 }
 
 /// 干部登记
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CadreRegistered {
     pub cadre_id: CadreId,
@@ -75,6 +92,7 @@ pub struct CadreRegistered {
 }
 
 /// 干部调整（调动、职务变化）
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CadreTransferred {
     pub cadre_id: CadreId,
@@ -84,6 +102,7 @@ pub struct CadreTransferred {
 }
 
 /// 分管联系区领导登记
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaderInChargeRegistered {
     pub leader_id: LeaderId,
@@ -92,6 +111,7 @@ pub struct LeaderInChargeRegistered {
 }
 
 /// 分管联系单位调整
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeaderUnitsChanged {
     pub leader_id: LeaderId,
@@ -99,6 +119,7 @@ pub struct LeaderUnitsChanged {
 }
 
 /// 责任清单发布
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponsibilityListPublished {
     pub list_id: ListId,
@@ -108,6 +129,7 @@ pub struct ResponsibilityListPublished {
 }
 
 /// 责任清单修订: the list's items from now on (the whole set).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponsibilityListRevised {
     pub list_id: ListId,
@@ -118,6 +140,7 @@ pub struct ResponsibilityListRevised {
 }
 
 /// 责任清单分解到履责对象: adds subjects the list applies to.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponsibilityListAssigned {
     pub list_id: ListId,
@@ -125,6 +148,7 @@ pub struct ResponsibilityListAssigned {
 }
 
 /// 年度重点工作任务
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyTaskSet {
     pub task_id: TaskId,
@@ -138,6 +162,7 @@ pub struct KeyTaskSet {
 }
 
 /// A duty entry's content, shared by recording, backfilling and correcting.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EntryContent {
     /// The local date the duty was performed.
@@ -148,6 +173,7 @@ pub struct EntryContent {
 }
 
 /// 履责记录: an entry recorded on or before its obligation's deadline.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DutyRecorded {
     pub entry_id: EntryId,
@@ -162,6 +188,7 @@ pub struct DutyRecorded {
 }
 
 /// 补录: an entry recorded after its obligation's deadline. Never an ordinary entry.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DutyBackfilled {
     pub entry_id: EntryId,
@@ -178,6 +205,7 @@ pub struct DutyBackfilled {
 }
 
 /// 履责记录更正: the entry's content from now on.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DutyCorrected {
     pub entry_id: EntryId,
@@ -189,6 +217,7 @@ pub struct DutyCorrected {
 }
 
 /// 履责记录撤回: the entry no longer counts (it stays in the log).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DutyWithdrawn {
     pub entry_id: EntryId,
@@ -199,6 +228,7 @@ pub struct DutyWithdrawn {
 
 /// 开通账号: a login for a cadre, a leader in charge or a member of staff. No secret is
 /// ever part of an event (ADR 0007).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRegistered {
     pub user_id: UserId,
@@ -209,6 +239,7 @@ pub struct UserRegistered {
 }
 
 /// 停用账号
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserDeactivated {
     pub user_id: UserId,
@@ -216,19 +247,22 @@ pub struct UserDeactivated {
 }
 
 /// 恢复账号
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserReactivated {
     pub user_id: UserId,
 }
 
 /// 管理员重置密码: that it happened and by whom (the envelope's actor); never the password.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPasswordReset {
     pub user_id: UserId,
 }
 
 /// 查阅履责档案: someone read another person's history (DESIGN.md §2: every such read is
-/// itself recorded). Stream `access-<reader>`.
+/// itself recorded), and why. Stream `access-<reader>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRead {
     /// Who read.
@@ -237,11 +271,26 @@ pub struct HistoryRead {
     pub cadre_id: CadreId,
     /// The instant the history was asked as of; `None` for "now".
     pub as_of: Option<DateTime<Utc>>,
+    /// Why it was read (查阅事由), as the reader stated it, at most 200 characters; empty
+    /// for "not stated" (the reader gave none, or the read was recorded before v2 asked).
+    #[cfg_attr(feature = "schema", schemars(length(max = 200)))]
+    pub purpose: String,
+}
+
+impl HistoryRead {
+    /// The longest purpose, in characters.
+    pub const MAX_PURPOSE: usize = 200;
+
+    /// A stated purpose: trimmed, 1 to [`MAX_PURPOSE`](Self::MAX_PURPOSE) characters.
+    pub fn purpose(value: &str) -> Result<String, crate::error::DomainError> {
+        crate::validate::text("purpose", value, Self::MAX_PURPOSE)
+    }
 }
 
 /// 履责提醒: an obligation entered its yellow week (its deadline is at most 7 days away) with
 /// its required count not reached. Appended once per obligation by the deadline watcher.
 /// Stream `reminder-<obligation id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YellowWeekEntered {
     pub obligation_id: ObligationId,
@@ -257,6 +306,7 @@ pub struct YellowWeekEntered {
 /// 约谈提醒: an obligation went red — its deadline passed without the required count — so an
 /// admonishment talk is due. Appended once per obligation by the deadline watcher. Stream
 /// `reminder-<obligation id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdmonishmentDue {
     pub obligation_id: ObligationId,
@@ -268,6 +318,7 @@ pub struct AdmonishmentDue {
 }
 
 /// 外出报备: a travel out of Ningbo city, filed by the cadre. Stream `filing-<id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TravelFiled {
     pub filing_id: FilingId,
@@ -284,6 +335,7 @@ pub struct TravelFiled {
 }
 
 /// 婚丧嫁娶报备: a family event, filed by the cadre. Stream `filing-<id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyEventFiled {
     pub filing_id: FilingId,
@@ -299,6 +351,7 @@ pub struct FamilyEventFiled {
 
 /// 报备变更: the filing's whole content from now on, why, and its lateness after it (kept
 /// from the first filing, see `filing`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilingRevised {
     pub filing_id: FilingId,
@@ -312,6 +365,7 @@ pub struct FilingRevised {
 }
 
 /// 撤销报备: the travel or family event will not happen (the filing stays in the log).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilingCancelled {
     pub filing_id: FilingId,
@@ -320,6 +374,7 @@ pub struct FilingCancelled {
 }
 
 /// 返回报告: the cadre is back from a travel, on `returned_on`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnReported {
     pub filing_id: FilingId,
@@ -331,6 +386,7 @@ pub struct ReturnReported {
 }
 
 /// 已阅: a leader was shown the filing of `cadre_id` (the filer).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilingAcknowledged {
     pub filing_id: FilingId,
@@ -342,6 +398,7 @@ pub struct FilingAcknowledged {
 
 /// 通知已读: a user read notifications of their inbox, each named by its key (the id of the
 /// event it tells of). Stream `inbox-<user>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationsRead {
     pub user_id: UserId,
@@ -350,6 +407,7 @@ pub struct NotificationsRead {
 
 /// 登记问题: a problem found in `unit_id` (and, if named, concerning `cadre_id`).
 /// Stream `problem-<id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemRegistered {
     pub problem_id: ProblemId,
@@ -372,6 +430,7 @@ pub struct ProblemRegistered {
 }
 
 /// 制定整改方案.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RectificationPlanned {
     pub problem_id: ProblemId,
@@ -380,6 +439,7 @@ pub struct RectificationPlanned {
 }
 
 /// 整改进展: one step of the rectification, with its evidence (佐证材料).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RectificationProgressed {
     pub problem_id: ProblemId,
@@ -389,6 +449,7 @@ pub struct RectificationProgressed {
 }
 
 /// 申请销号.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosingRequested {
     pub problem_id: ProblemId,
@@ -397,6 +458,7 @@ pub struct ClosingRequested {
 }
 
 /// 退回整改: the closing request was rejected; the problem is rectifying again.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClosingRejected {
     pub problem_id: ProblemId,
@@ -405,6 +467,7 @@ pub struct ClosingRejected {
 }
 
 /// 销号: verified and closed, on `closed_on` (local), `on_time` if by the rectify-by date.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemClosed {
     pub problem_id: ProblemId,
@@ -416,6 +479,7 @@ pub struct ProblemClosed {
 
 /// 设置问题类型: the whole taxonomy of problem types from now on. Stream
 /// `taxonomy-problems`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemTypesSet {
     pub types: Vec<ProblemType>,
@@ -423,6 +487,7 @@ pub struct ProblemTypesSet {
 
 /// 整改逾期提醒: a problem's rectification went past its rectify-by date without being
 /// closed. Appended once per problem by the deadline watcher. Stream `reminder-<problem id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RectificationOverdue {
     pub problem_id: ProblemId,
@@ -432,6 +497,7 @@ pub struct RectificationOverdue {
 }
 
 /// 廉情数据登记: one oversight record entered by hand. Stream `oversight-<record id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OversightRecorded {
     #[serde(flatten)]
@@ -440,6 +506,7 @@ pub struct OversightRecorded {
 
 /// 廉情数据导入: part `part` of `parts` of one import of `rows` records from a file, all
 /// parts appended together. Stream `oversight-import-<import id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OversightImported {
     pub import_id: ImportId,
@@ -455,6 +522,7 @@ pub struct OversightImported {
 
 /// 问责决定: a measure against a unit or a cadre, citing its basis, with what the platform
 /// had proposed. Stream `accountability-<decision id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountabilityDecided {
     pub decision_id: DecisionId,
@@ -469,6 +537,7 @@ pub struct AccountabilityDecided {
 
 /// 约谈: an admonishment talk held with a cadre of a unit. Stream
 /// `accountability-<talk id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdmonishmentTalkHeld {
     pub talk_id: DecisionId,
@@ -484,12 +553,14 @@ pub struct AdmonishmentTalkHeld {
 
 /// 设置问责规则: the whole rule table of graded accountability from now on. Stream
 /// `rules-accountability`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountabilityRulesSet {
     pub rules: Vec<AccountabilityRule>,
 }
 
 /// 通报起草: a circular drafted from the facts of a period. Stream `circular-<id>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CircularDrafted {
     pub circular_id: CircularId,
@@ -501,6 +572,7 @@ pub struct CircularDrafted {
 }
 
 /// 通报修改: the draft's whole text from now on.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CircularRevised {
     pub circular_id: CircularId,
@@ -510,6 +582,7 @@ pub struct CircularRevised {
 }
 
 /// 通报发布: visible to every unit from now on; final.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CircularPublished {
     pub circular_id: CircularId,
@@ -517,6 +590,7 @@ pub struct CircularPublished {
 }
 
 /// 设置考核规则: a year's assessment rules from now on. Stream `assessment-<year>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentRulesSet {
     pub year: i32,
@@ -524,6 +598,7 @@ pub struct AssessmentRulesSet {
 }
 
 /// 考核定格: a year's scores, fixed after the year's end. Stream `assessment-<year>`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentFinalised {
     pub year: i32,
@@ -544,7 +619,7 @@ pub enum DecodeError {
 }
 
 macro_rules! events {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident: $version:literal),* $(,)?) => {
         /// Every event of the duty domain.
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub enum Event {
@@ -555,10 +630,30 @@ macro_rules! events {
             /// Every wire name, for schema checks.
             pub const TYPES: &'static [&'static str] = &[$(stringify!($name)),*];
 
+            /// Every wire name with its current schema version: the version written from
+            /// now on; every version from 1 up to it can be read.
+            pub const VERSIONS: &'static [(&'static str, u32)] =
+                &[$((stringify!($name), $version)),*];
+
             /// The stable wire name (the event type in the log).
             pub fn event_type(&self) -> &'static str {
                 match self {
                     $(Self::$name(_) => stringify!($name),)*
+                }
+            }
+
+            /// The schema version this event is written with (its type's current one).
+            pub fn schema_version(&self) -> u32 {
+                match self {
+                    $(Self::$name(_) => $version,)*
+                }
+            }
+
+            /// The current schema version of an event type, `None` if the type is unknown.
+            pub fn current_version(event_type: &str) -> Option<u32> {
+                match event_type {
+                    $(stringify!($name) => Some($version),)*
+                    _ => None,
                 }
             }
 
@@ -570,29 +665,55 @@ macro_rules! events {
                 v.expect("domain events always serialise")
             }
 
-            /// Reads a stored event back.
+            /// Reads a stored event back: a payload of the current version as it is, an
+            /// older one upcast step by step (see [`upcast`]); a version above the current
+            /// one is refused.
             pub fn decode(
                 event_type: &str,
                 schema_version: u32,
                 payload: &str,
             ) -> Result<Self, DecodeError> {
-                if schema_version != SCHEMA_VERSION {
-                    if Self::TYPES.contains(&event_type) {
-                        return Err(DecodeError::UnknownVersion {
-                            event_type: event_type.to_owned(),
-                            version: schema_version,
-                        });
-                    }
+                let Some(current) = Self::current_version(event_type) else {
                     return Err(DecodeError::UnknownType(event_type.to_owned()));
+                };
+                if schema_version == 0 || schema_version > current {
+                    return Err(DecodeError::UnknownVersion {
+                        event_type: event_type.to_owned(),
+                        version: schema_version,
+                    });
                 }
                 let bad = |e: serde_json::Error| DecodeError::Payload {
                     event_type: event_type.to_owned(),
                     reason: e.to_string(),
                 };
+                if schema_version == current {
+                    return match event_type {
+                        $(stringify!($name) => serde_json::from_str(payload).map(Self::$name).map_err(bad),)*
+                        other => Err(DecodeError::UnknownType(other.to_owned())),
+                    };
+                }
+                let mut value: serde_json::Value = serde_json::from_str(payload).map_err(bad)?;
+                for from in schema_version..current {
+                    value = upcast(event_type, from, value)?;
+                }
                 match event_type {
-                    $(stringify!($name) => serde_json::from_str(payload).map(Self::$name).map_err(bad),)*
+                    $(stringify!($name) => serde_json::from_value(value).map(Self::$name).map_err(bad),)*
                     other => Err(DecodeError::UnknownType(other.to_owned())),
                 }
+            }
+        }
+
+        /// The JSON Schema of an event type's payload at its current version, derived from
+        /// its struct; `None` for an unknown type or another version.
+        #[cfg(feature = "schema")]
+        fn current_schema(
+            event_type: &str,
+            version: u32,
+            generator: &mut schemars::SchemaGenerator,
+        ) -> Option<schemars::Schema> {
+            match (event_type, version) {
+                $((stringify!($name), $version) => Some(generator.root_schema_for::<$name>()),)*
+                _ => None,
             }
         }
 
@@ -604,58 +725,94 @@ macro_rules! events {
     };
 }
 
-/// The schema version of every event type defined so far.
-pub const SCHEMA_VERSION: u32 = 1;
-
+// The current schema version of each event type. Raising one means: the old payload struct
+// moves to `legacy` (its schema stays in `schemas/events/`), `upcast` gains the step from the
+// old version, and the new schema file is generated (see `schemas/README.md`).
 events!(
-    UnitRegistered,
-    DisciplineGroupRegistered,
-    GroupStationingChanged,
-    CadreRegistered,
-    CadreTransferred,
-    LeaderInChargeRegistered,
-    LeaderUnitsChanged,
-    ResponsibilityListPublished,
-    ResponsibilityListRevised,
-    ResponsibilityListAssigned,
-    KeyTaskSet,
-    DutyRecorded,
-    DutyBackfilled,
-    DutyCorrected,
-    DutyWithdrawn,
-    UserRegistered,
-    UserDeactivated,
-    UserReactivated,
-    UserPasswordReset,
-    HistoryRead,
-    YellowWeekEntered,
-    AdmonishmentDue,
-    TravelFiled,
-    FamilyEventFiled,
-    FilingRevised,
-    FilingCancelled,
-    ReturnReported,
-    FilingAcknowledged,
-    NotificationsRead,
-    RectificationOverdue,
-    ProblemRegistered,
-    RectificationPlanned,
-    RectificationProgressed,
-    ClosingRequested,
-    ClosingRejected,
-    ProblemClosed,
-    ProblemTypesSet,
-    OversightRecorded,
-    OversightImported,
-    AccountabilityDecided,
-    AdmonishmentTalkHeld,
-    AccountabilityRulesSet,
-    CircularDrafted,
-    CircularRevised,
-    CircularPublished,
-    AssessmentRulesSet,
-    AssessmentFinalised,
+    UnitRegistered: 1,
+    DisciplineGroupRegistered: 1,
+    GroupStationingChanged: 1,
+    CadreRegistered: 1,
+    CadreTransferred: 1,
+    LeaderInChargeRegistered: 1,
+    LeaderUnitsChanged: 1,
+    ResponsibilityListPublished: 1,
+    ResponsibilityListRevised: 1,
+    ResponsibilityListAssigned: 1,
+    KeyTaskSet: 1,
+    DutyRecorded: 1,
+    DutyBackfilled: 1,
+    DutyCorrected: 1,
+    DutyWithdrawn: 1,
+    UserRegistered: 1,
+    UserDeactivated: 1,
+    UserReactivated: 1,
+    UserPasswordReset: 1,
+    // v2: `purpose` (查阅事由).
+    HistoryRead: 2,
+    YellowWeekEntered: 1,
+    AdmonishmentDue: 1,
+    TravelFiled: 1,
+    FamilyEventFiled: 1,
+    FilingRevised: 1,
+    FilingCancelled: 1,
+    ReturnReported: 1,
+    FilingAcknowledged: 1,
+    NotificationsRead: 1,
+    RectificationOverdue: 1,
+    ProblemRegistered: 1,
+    RectificationPlanned: 1,
+    RectificationProgressed: 1,
+    ClosingRequested: 1,
+    ClosingRejected: 1,
+    ProblemClosed: 1,
+    ProblemTypesSet: 1,
+    OversightRecorded: 1,
+    OversightImported: 1,
+    AccountabilityDecided: 1,
+    AdmonishmentTalkHeld: 1,
+    AccountabilityRulesSet: 1,
+    CircularDrafted: 1,
+    CircularRevised: 1,
+    CircularPublished: 1,
+    AssessmentRulesSet: 1,
+    AssessmentFinalised: 1,
 );
+
+/// The file of an event type's schema at a version, in `schemas/events/`.
+pub fn schema_file(event_type: &str, version: u32) -> String {
+    format!("{event_type}.v{version}.json")
+}
+
+/// The `$id` of an event type's schema at a version.
+pub fn schema_id(event_type: &str, version: u32) -> String {
+    format!("urn:dutytrace:event:{event_type}:v{version}")
+}
+
+/// One step of reading an old payload: the payload of `event_type` at `from_version` as it
+/// reads at `from_version + 1`. One arm per step; a step with no arm is an unknown version.
+pub fn upcast(
+    event_type: &str,
+    from_version: u32,
+    payload: serde_json::Value,
+) -> Result<serde_json::Value, DecodeError> {
+    match (event_type, from_version) {
+        // v1 → v2: `purpose` was not asked for; "" reads as "not stated".
+        ("HistoryRead", 1) => {
+            let mut payload = payload;
+            if let Some(fields) = payload.as_object_mut() {
+                fields
+                    .entry("purpose")
+                    .or_insert_with(|| serde_json::Value::String(String::new()));
+            }
+            Ok(payload)
+        }
+        _ => Err(DecodeError::UnknownVersion {
+            event_type: event_type.to_owned(),
+            version: from_version,
+        }),
+    }
+}
 
 impl Event {
     /// The stream the event belongs to.

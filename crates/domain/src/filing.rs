@@ -63,6 +63,7 @@ pub const MAX_REASON: usize = 500;
 
 /// Why a cadre travels.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TravelPurpose {
@@ -91,6 +92,7 @@ impl TravelPurpose {
 
 /// The kind of a family event (婚丧嫁娶).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FamilyEventKind {
@@ -123,6 +125,7 @@ impl FamilyEventKind {
 
 /// A travel out of Ningbo city.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Travel {
     pub purpose: TravelPurpose,
@@ -143,6 +146,7 @@ impl Travel {
 
 /// A family event (婚丧嫁娶).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FamilyEvent {
     pub kind: FamilyEventKind,
@@ -155,6 +159,7 @@ pub struct FamilyEvent {
 }
 
 /// What a filing is about, as it stands.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FilingDetails {
@@ -182,6 +187,7 @@ impl FilingDetails {
 
 /// Whether a filing was required, by when, and how late it came.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Timeliness {
     /// A filing was required: a family event, or a travel of 3 days or more.

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 /// One duty item of a responsibility list (责任清单事项), e.g. "每半年对本单位苗头性倾向性
 /// 问题进行分析".
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DutyItem {
     pub item_id: ItemId,
@@ -29,6 +30,7 @@ pub struct DutyItem {
 
 /// Where an obligation comes from.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Source {

@@ -69,6 +69,7 @@ pub fn normalise_username(field: &'static str, raw: &str) -> Result<String, Doma
 
 /// Whom a login belongs to.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum Account {
@@ -87,6 +88,7 @@ pub enum Account {
 
 /// What a user is to the platform (DESIGN.md §2 "Who sees what"). Wire names are stable.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

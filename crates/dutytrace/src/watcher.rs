@@ -14,7 +14,6 @@
 
 use anyhow::Context as _;
 use domain::calendar::local_date;
-use domain::events::SCHEMA_VERSION;
 use domain::reminders::{self, ReminderKind};
 use event_store::{
     Actor, Clock, EventStore, EventType, ExpectedVersion, NewEvent, Payload, StreamName,
@@ -88,13 +87,15 @@ impl Watcher {
             let store = self.store.clone();
             let actor = actor.clone();
             async move {
+                let payload = event.payload();
+                app::schemas::check(&event, &payload)?;
                 let new = NewEvent::new(
                     EventType::new(event.event_type())?,
-                    Payload::from_value(&event.payload())?,
+                    Payload::from_value(&payload)?,
                     actor,
                     occurred_at,
                 )
-                .with_schema_version(SCHEMA_VERSION)
+                .with_schema_version(event.schema_version())
                 .with_id(id);
                 let stream = StreamName::new(event.stream())?;
                 let r = store

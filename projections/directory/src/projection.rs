@@ -64,7 +64,8 @@ impl Projection for Directory {
     }
 
     fn version(&self) -> u32 {
-        1
+        // 2: the purpose of a history read (HistoryRead v2).
+        2
     }
 
     fn schema(&self) -> &'static str {
@@ -180,7 +181,8 @@ impl Projection for Directory {
                     e.reader.to_string(),
                     e.cadre_id.to_string(),
                     e.as_of.map(|t| t.timestamp_micros()),
-                    at
+                    at,
+                    e.purpose
                 ])?;
             }
             _ => {}

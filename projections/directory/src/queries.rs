@@ -224,6 +224,9 @@ pub struct AccessRead {
     /// The instant the history was asked as of; absent for "now".
     pub as_of: Option<DateTime<Utc>>,
     pub read_at: DateTime<Utc>,
+    /// Why it was read (查阅事由); empty for "not stated" (none was given, or the read was
+    /// recorded before purposes were asked for).
+    pub purpose: String,
 }
 
 /// Which reads to list, newest first.
@@ -267,6 +270,7 @@ pub fn access_reads(c: &Connection, q: AccessQuery) -> rusqlite::Result<Vec<Acce
                     .map(|m| instant(5, m))
                     .transpose()?,
                 read_at: instant(6, r.get(6)?)?,
+                purpose: r.get(7)?,
             })
         },
     )?;

@@ -31,8 +31,8 @@ pub(crate) const LEADER_UNITS_ADD: &str =
     "INSERT OR IGNORE INTO directory_leader_units (leader_id, unit_id) VALUES (?1, ?2)";
 
 pub(crate) const ACCESS_INSERT: &str = "\
-INSERT OR IGNORE INTO directory_access (position, reader, cadre_id, as_of, read_at) \
-VALUES (?1, ?2, ?3, ?4, ?5)";
+INSERT OR IGNORE INTO directory_access (position, reader, cadre_id, as_of, read_at, purpose) \
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 macro_rules! user_columns {
     () => {
@@ -73,7 +73,7 @@ pub(crate) const LEADER_UNITS: &str =
 /// Newest first; `?1` cadre, `?2` reader (each NULL for any), `?3` positions below,
 /// `?4` how many.
 pub(crate) const ACCESS_READS: &str = "\
-SELECT a.position, a.reader, u.username, a.cadre_id, c.name, a.as_of, a.read_at \
+SELECT a.position, a.reader, u.username, a.cadre_id, c.name, a.as_of, a.read_at, a.purpose \
 FROM directory_access a \
 LEFT JOIN directory_users u ON u.user_id = a.reader \
 LEFT JOIN directory_cadres c ON c.cadre_id = a.cadre_id \

@@ -6,14 +6,18 @@
 use app::{App, Meta, fingerprint};
 use directory::{AccessQuery, Directory, Principal, principal};
 use domain::cadre::{RegisterCadre, TransferCadre};
-use domain::events::HistoryRead;
+use domain::events::legacy::HistoryReadV1;
+use domain::events::{HistoryRead, stream};
 use domain::group::RegisterDisciplineGroup;
 use domain::ids::{CadreId, GroupId, LeaderId, UnitId, UserId};
 use domain::leader::RegisterLeaderInCharge;
 use domain::org::{CadreDuty, UnitKind};
 use domain::unit::RegisterUnit;
 use domain::user::{Account, RegisterUser, Role, Scope, UserCommand};
-use event_store::{Actor, EventStore, SystemClock};
+use event_store::{
+    Actor, Direction, EventStore, EventType, ExpectedVersion, NewEvent, Payload, StreamName,
+    SystemClock,
+};
 use projector::{ReadModels, catch_up, rebuild};
 use std::sync::Arc;
 use store_sqlite::{SqliteOptions, SqliteStore};
@@ -263,6 +267,7 @@ async fn history_reads_are_listed_newest_first_by_cadre_and_by_reader() {
             reader,
             cadre_id: cadre,
             as_of: None,
+            purpose: "年度考核".into(),
         };
         w.app.record_history_read(read, &meta()).await.unwrap();
     }
@@ -296,4 +301,64 @@ async fn history_reads_are_listed_newest_first_by_cadre_and_by_reader() {
     .unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].cadre_id, w.member_a);
+    assert!(
+        page.iter()
+            .chain(&by_cadre)
+            .all(|r| r.purpose == "年度考核")
+    );
+}
+
+#[tokio::test]
+async fn a_history_read_stored_as_v1_is_listed_with_no_purpose() {
+    let w = world().await;
+    let jw = w.user("jiwei", Account::Commission).await;
+    // As the code before HistoryRead v2 wrote it: no purpose, schema version 1.
+    let old = HistoryReadV1 {
+        reader: jw,
+        cadre_id: w.member_a,
+        as_of: None,
+    };
+    let new = NewEvent::new(
+        EventType::new("HistoryRead").unwrap(),
+        Payload::from_value(&old).unwrap(),
+        Actor::new("user:jiwei").unwrap(),
+        chrono::Utc::now(),
+    )
+    .with_schema_version(1);
+    let access = StreamName::new(stream::access(jw)).unwrap();
+    w.store
+        .append(&access, ExpectedVersion::Any, vec![new])
+        .await
+        .unwrap();
+    let read = HistoryRead {
+        reader: jw,
+        cadre_id: w.member_b,
+        as_of: None,
+        purpose: "线索核查".into(),
+    };
+    w.app.record_history_read(read, &meta()).await.unwrap();
+    let raw = w
+        .store
+        .read_stream(&access, Direction::Forward, 1, 100)
+        .await
+        .unwrap();
+    let versions: Vec<_> = raw.iter().map(|e| e.schema_version).collect();
+    assert_eq!(versions, [1, 2], "a new read is written as v2");
+    w.who(jw).await;
+    let c = w.models.reader().unwrap();
+    let reads = directory::access_reads(
+        &c,
+        AccessQuery {
+            cadre: None,
+            reader: Some(jw),
+            before: None,
+            limit: 10,
+        },
+    )
+    .unwrap();
+    let listed: Vec<_> = reads
+        .iter()
+        .map(|r| (r.cadre_id, r.purpose.as_str()))
+        .collect();
+    assert_eq!(listed, [(w.member_b, "线索核查"), (w.member_a, "")]);
 }

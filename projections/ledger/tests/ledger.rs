@@ -8,7 +8,7 @@
 use app::{App, Meta, fingerprint};
 use chrono::{DateTime, Utc};
 use domain::cadre::RegisterCadre;
-use domain::events::{Attachment, SCHEMA_VERSION};
+use domain::events::Attachment;
 use domain::group::RegisterDisciplineGroup;
 use domain::ids::{CadreId, GroupId, ProblemId, UnitId};
 use domain::light::Light;
@@ -242,7 +242,7 @@ impl World {
                 Actor::new("system:watcher").unwrap(),
                 p.boundary(),
             )
-            .with_schema_version(SCHEMA_VERSION)
+            .with_schema_version(e.schema_version())
             .with_id(p.event_id());
             self.store
                 .append(

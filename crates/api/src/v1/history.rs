@@ -1,8 +1,9 @@
 //! A cadre's history (履责档案) and the record of who read it (查阅记录).
 //!
 //! Every read of another person's history is itself recorded, as a `HistoryRead` event
-//! appended before the history is served: if it cannot be recorded, it is not served
-//! (DESIGN.md §2). Only the commission may list those records.
+//! appended before the history is served, with the purpose the reader stated (查阅事由): if
+//! it cannot be recorded, it is not served (DESIGN.md §2). Only the commission may list
+//! those records.
 
 use super::board::BOARD;
 use crate::acting::{Acting, DIRECTORY};
@@ -18,7 +19,7 @@ use domain::ids::{CadreId, UserId};
 use event_store::{Direction, StreamName};
 use serde::{Deserialize, Serialize};
 
-/// `?as_of=`
+/// `?as_of=&purpose=`
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +27,10 @@ pub struct HistoryQuery {
     /// Only what was recorded by this instant, RFC 3339; default now.
     #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
+    /// Why the history is read (查阅事由), 1–200 characters, recorded with the read; none is
+    /// recorded as "not stated". Reading one's own history is not recorded.
+    #[param(min_length = 1, max_length = 200, example = "2026年度考核")]
+    pub purpose: Option<String>,
 }
 
 /// One event of a history.
@@ -54,7 +59,7 @@ pub struct History {
 
 /// A cadre's history (履责档案): the cadre's own stream and the entries of their personal
 /// obligations, as recorded by `as_of`, oldest first. A read by anyone but the cadre is
-/// recorded first.
+/// recorded first, with its `purpose`.
 #[utoipa::path(
     get,
     path = "/api/v1/cadres/{id}/history",
@@ -72,6 +77,12 @@ pub async fn cadre_history(
     let scope = acting.reader()?;
     let now = s.app.clock().now();
     let as_of = crate::extract::as_of(q.as_of.as_deref(), now)?;
+    let purpose = q
+        .purpose
+        .as_deref()
+        .map(HistoryRead::purpose)
+        .transpose()?
+        .unwrap_or_default();
     let missing = || ApiError::not_found("no such cadre");
     if !scope.sees_cadre(id) {
         return Err(missing());
@@ -85,8 +96,12 @@ pub async fn cadre_history(
             reader: acting.user_id(),
             cadre_id: id,
             as_of: q.as_of.is_some().then_some(as_of),
+            purpose,
         };
-        let meta = acting.meta(&format!("GET /cadres/{id}/history"), &q.as_of);
+        let meta = acting.meta(
+            &format!("GET /cadres/{id}/history"),
+            &(&q.as_of, &read.purpose),
+        );
         s.app.record_history_read(read, &meta).await?;
     }
     // The obligations the cadre owed as of then, from the board (caught up with the log).

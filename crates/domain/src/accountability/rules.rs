@@ -20,6 +20,7 @@ pub const MAX_RULES: usize = 100;
 
 /// One row of the table.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountabilityRule {
     pub target: TargetKind,

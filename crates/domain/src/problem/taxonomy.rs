@@ -30,6 +30,7 @@ pub const DEFAULT_TYPES: &[(&str, &str)] = &[
 
 /// One problem type.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemType {
     /// Stable wire name, e.g. `eight_provisions`.

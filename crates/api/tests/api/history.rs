@@ -1,0 +1,130 @@
+//! The purpose of a history read (查阅事由, `HistoryRead` v2): given with the read, recorded
+//! with it and listed in the access log; a read recorded before v2 is listed as "not
+//! stated".
+
+use crate::access::World;
+use axum::http::StatusCode;
+use domain::events::legacy::HistoryReadV1;
+use domain::events::stream;
+use event_store::{Actor, Clock as _, EventType, ExpectedVersion, NewEvent, Payload, StreamName};
+use serde_json::Value;
+
+/// `s` percent-encoded for a query string.
+fn query(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn access_log(w: &World) -> Vec<Value> {
+    let r = w
+        .call(
+            "commission",
+            "GET",
+            "/api/v1/access-log?cadre_id={ma}",
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    r.json.as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_read_is_recorded_with_its_purpose_and_an_old_one_with_none() {
+    let w = World::build().await;
+    // A read recorded by the code before v2: schema version 1, no purpose.
+    let old = HistoryReadV1 {
+        reader: w.user["auditor"].parse().unwrap(),
+        cadre_id: w.id["ma"].parse().unwrap(),
+        as_of: None,
+    };
+    let new = NewEvent::new(
+        EventType::new("HistoryRead").unwrap(),
+        Payload::from_value(&old).unwrap(),
+        Actor::new("user:shenji").unwrap(),
+        w.t.clock.now(),
+    )
+    .with_schema_version(1);
+    let access = StreamName::new(stream::access(old.reader)).unwrap();
+    w.t.store
+        .append(&access, ExpectedVersion::Any, vec![new])
+        .await
+        .unwrap();
+    // Now with a purpose, and one without.
+    let path = format!(
+        "/api/v1/cadres/{{ma}}/history?purpose={}",
+        query(" 2026年度考核 ")
+    );
+    let r = w.call("auditor", "GET", &path, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = w
+        .call("commission", "GET", "/api/v1/cadres/{ma}/history", None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let log = access_log(&w).await;
+    let listed: Vec<(&str, &str)> = log
+        .iter()
+        .map(|a| {
+            (
+                a["reader_username"].as_str().unwrap(),
+                a["purpose"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [("jiwei", ""), ("shenji", "2026年度考核"), ("shenji", "")]
+    );
+    // Stored: the old read as v1, the new ones as v2 with their purpose.
+    let stored =
+        w.t.store
+            .read_stream(&access, event_store::Direction::Forward, 1, 10)
+            .await
+            .unwrap();
+    let versions: Vec<(u32, Value)> = stored
+        .iter()
+        .map(|e| {
+            let p: Value = serde_json::from_str(e.payload.as_str()).unwrap();
+            (e.schema_version, p["purpose"].clone())
+        })
+        .collect();
+    assert_eq!(
+        versions,
+        [(1, Value::Null), (2, Value::from("2026年度考核"))]
+    );
+}
+
+#[tokio::test]
+async fn a_purpose_is_1_to_200_characters_and_a_bad_one_records_nothing() {
+    let w = World::build().await;
+    let head = w.t.store.head().await.unwrap();
+    for purpose in ["", "%20%20", &query(&"查".repeat(201))] {
+        let path = format!("/api/v1/cadres/{{ma}}/history?purpose={purpose}");
+        let r = w.call("auditor", "GET", &path, None).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{purpose}: {}",
+            r.text
+        );
+        assert_eq!(r.json["field"], "purpose", "{}", r.text);
+    }
+    assert_eq!(w.t.store.head().await.unwrap(), head, "nothing recorded");
+    let path = format!(
+        "/api/v1/cadres/{{ma}}/history?purpose={}",
+        query(&"查".repeat(200))
+    );
+    let r = w.call("auditor", "GET", &path, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    // The cadre reads their own history without one, and is not recorded.
+    let r = w
+        .call("team_member", "GET", "/api/v1/cadres/{ma}/history", None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(access_log(&w).await.len(), 1);
+}
