@@ -41,7 +41,8 @@ fn serve_answers_health_readiness_and_metrics_then_stops_gracefully_on_sigterm()
             "ledger",
             "search",
             "oversight",
-            "accountability"
+            "accountability",
+            "merkle"
         ]
     );
 

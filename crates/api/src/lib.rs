@@ -7,6 +7,7 @@ mod cache;
 mod extract;
 mod health;
 mod metrics;
+pub mod notary;
 mod openapi;
 mod problem;
 mod state;
@@ -19,6 +20,7 @@ pub use openapi::{document, document_json};
 pub use problem::{ApiError, CODES};
 pub use state::AppState;
 pub use v1::board::BOARD;
+pub use notary::Notary;
 pub use views::Views;
 
 use axum::Router;

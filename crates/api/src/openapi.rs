@@ -70,6 +70,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         (name = "statistics", description = "Statistics (统计分析): lights by unit and month, completion, problems, filings."),
         (name = "search", description = "Search of duty entries and problems by keyword and date range (Chinese words found inside sentences)."),
         (name = "reports", description = "The board, the ledger, the assessment and the statistics as XLSX or CSV with Chinese headers."),
+        (name = "evidence", description = "Tamper evidence: signed checkpoints of the Merkle tree over the log (RFC 9162), its public key, inclusion and consistency proofs."),
         (name = "operations", description = "Health, readiness, metrics and this description."),
     )
 )]

@@ -28,6 +28,8 @@ pub struct AppState {
     pub auth: Arc<CredentialStore>,
     projectors: Arc<RwLock<Vec<ProjectorHandle>>>,
     pub(crate) caches: Arc<Caches>,
+    /// Signs and publishes checkpoints of the log; `None` where none is configured.
+    pub notary: Option<Arc<crate::notary::Notary>>,
 }
 
 /// What a unit, group or cadre obligations query is about.
@@ -82,7 +84,14 @@ impl AppState {
             auth,
             projectors: Arc::new(RwLock::new(projectors)),
             caches: Arc::default(),
+            notary: None,
         }
+    }
+
+    /// The same state, with checkpoints signed and published by `notary`.
+    pub fn with_notary(mut self, notary: Arc<crate::notary::Notary>) -> Self {
+        self.notary = Some(notary);
+        self
     }
 
     /// Runs `f` on the credential store on a blocking thread (Argon2 is slow on purpose, and

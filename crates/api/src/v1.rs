@@ -5,6 +5,7 @@ mod assessment;
 mod auth;
 pub(crate) mod board;
 mod circulars;
+mod evidence;
 mod entries;
 mod filings;
 mod history;
@@ -126,6 +127,11 @@ pub fn routes() -> Router<AppState> {
             get(circulars::get).put(circulars::revise),
         )
         .route("/circulars/{id}/publication", post(circulars::publish))
+        .route("/checkpoints", post(evidence::make))
+        .route("/checkpoints/latest", get(evidence::latest))
+        .route("/checkpoints/public-key", get(evidence::public_key))
+        .route("/proofs/inclusion", get(evidence::inclusion))
+        .route("/proofs/consistency", get(evidence::consistency))
         .route("/assessments/{year}", get(assessment::get))
         .route(
             "/assessments/{year}/rules",
@@ -217,6 +223,11 @@ pub fn routes() -> Router<AppState> {
     circulars::revise,
     circulars::publish,
     assessment::get,
+    evidence::make,
+    evidence::latest,
+    evidence::public_key,
+    evidence::inclusion,
+    evidence::consistency,
     assessment::rules,
     assessment::set_rules,
     assessment::finalise,

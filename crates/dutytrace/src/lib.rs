@@ -2,6 +2,7 @@
 //! operational commands (serve, demo, bench). The binary in `main.rs` only calls [`entry::main`].
 
 pub mod bench;
+pub mod checkpoints;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -1,6 +1,7 @@
 //! `dutytrace serve`: open the store, start the projectors, serve HTTP until stopped, then
 //! stop the API and the projectors together.
 
+use crate::checkpoints;
 use crate::cli::ServeArgs;
 use crate::outbox::{self, Outbox, OutboxOptions, Webhook};
 use crate::watcher::{self, Watcher};
@@ -25,6 +26,7 @@ pub fn projections() -> Vec<Arc<dyn Projection>> {
         Arc::new(inbox::Inbox),
         Arc::new(ledger::Ledger),
         Arc::new(search::Search),
+        Arc::new(merkle::Merkle),
         Arc::new(oversight::Oversight),
         Arc::new(accountability::Accountability),
     ]
@@ -91,6 +93,11 @@ pub struct Running {
         tokio::sync::watch::Sender<bool>,
         tokio::task::JoinHandle<()>,
     ),
+    /// The periodic checkpoints: their stop signal and their task.
+    signing: (
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    ),
     /// The webhook outbox, when a webhook is configured: its stop signal and its task.
     outbox: Option<(
         tokio::sync::watch::Sender<bool>,
@@ -121,12 +128,33 @@ pub async fn start(
             ProjectorOptions::default(),
         )?);
     }
-    let state = api::AppState::new(
+    let mut state = api::AppState::new(
         App::new(opened.log.clone(), clock.clone()),
         api::Views::new(opened.models.clone()),
         projectors,
         opened.auth.clone(),
     );
+    if let Some(log) = opened.path.as_deref() {
+        match api::Notary::open(
+            checkpoints::origin(log),
+            &checkpoints::key_path(log),
+            checkpoints::published_path(log),
+        ) {
+            Ok((notary, created)) => {
+                let key = notary.public_key();
+                if created {
+                    tracing::info!(public_key = %key, key_id = key.key_id(), "a checkpoint signing key was generated");
+                }
+                tracing::info!(public_key = %key, published = %notary.published_path().display(), "checkpoints are signed");
+                state = state.with_notary(Arc::new(notary));
+            }
+            Err(e) => {
+                state.shutdown().await;
+                opened.close().await;
+                return Err(e.into());
+            }
+        }
+    }
     let bound = async {
         open_admin(&state, admin.as_ref()).await?;
         let outbox = webhook.map(|w| open_outbox(&opened, w)).transpose()?;
@@ -151,6 +179,8 @@ pub async fn start(
     let (stop_watching, watching) = tokio::sync::watch::channel(false);
     let watcher = Watcher::new(opened.log.clone(), opened.models.clone(), clock);
     let watcher = tokio::spawn(watcher::run(watcher, state.clone(), WATCH_EVERY, watching));
+    let (stop_signing, signing) = tokio::sync::watch::channel(false);
+    let signing = tokio::spawn(checkpoints::run(state.clone(), checkpoints::EVERY, signing));
     let outbox = outbox.map(|outbox| {
         let (stop_delivering, delivering) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(outbox::run(outbox, outbox::EVERY, delivering));
@@ -163,6 +193,7 @@ pub async fn start(
         stop,
         server: Some(server),
         watcher: (stop_watching, watcher),
+        signing: (stop_signing, signing),
         outbox,
     })
 }
@@ -244,6 +275,10 @@ impl Running {
         let (stop_watching, watcher) = self.watcher;
         let _ = stop_watching.send(true);
         watcher.await?;
+        // A last checkpoint of everything written before the server stopped.
+        let (stop_signing, signing) = self.signing;
+        let _ = stop_signing.send(true);
+        signing.await?;
         if let Some((stop_delivering, outbox)) = self.outbox {
             // A delivery in flight is dropped: it is sent again at the next start.
             let _ = stop_delivering.send(true);

@@ -6,6 +6,7 @@
 //! Backends (SQLite, PostgreSQL, KurrentDB) live in their own adapter crates and must pass
 //! the shared contract suite in `store-contract`.
 
+pub mod canonical;
 mod clock;
 mod envelope;
 mod error;
@@ -15,6 +16,7 @@ mod payload;
 mod store;
 mod subscription;
 
+pub use canonical::canonical_json;
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use envelope::{AppendResult, ExpectedVersion, NewEvent, RecordedEvent, validate_append};
 pub use error::{InvalidInput, StoreError};

@@ -4,7 +4,9 @@
 
 mod access;
 mod accountability;
+mod evidence;
 mod filings;
+mod history;
 mod notifications;
 mod openapi;
 mod ops;

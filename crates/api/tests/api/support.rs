@@ -67,6 +67,7 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
         Arc::new(search::Search),
         Arc::new(oversight::Oversight),
         Arc::new(accountability::Accountability),
+        Arc::new(merkle::Merkle),
     ] {
         projectors.push(
             projector::spawn(store.clone(), &models, p, ProjectorOptions::default()).unwrap(),
@@ -79,12 +80,19 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
     };
     let credentials =
         Arc::new(CredentialStore::open_with(dir.path().join("log.auth.db"), config).unwrap());
+    let (notary, _) = api::Notary::open(
+        "dutytrace/test",
+        &dir.path().join("log.signing.key"),
+        dir.path().join("log.checkpoints.jsonl"),
+    )
+    .unwrap();
     let state = AppState::new(
         App::new(store.clone(), clock.clone()),
         Views::new(models),
         projectors,
         credentials,
-    );
+    )
+    .with_notary(Arc::new(notary));
     api::ensure_admin(&state, &Secret::new(ADMIN_PASSWORD))
         .await
         .unwrap();

@@ -1,0 +1,224 @@
+//! The notary: signs checkpoints of the Merkle tree over the log (tree size, root hash,
+//! time; Ed25519) and publishes each to a file off the log — one JSON object per line, each
+//! after the first carrying the consistency proof from the one before, so the file alone
+//! shows the log only ever grew (`dutytrace verify` checks it with the public key).
+//!
+//! The signing key is generated on first start and kept in a file of its own beside the log
+//! (`x.signing.key`, mode 0600, never in the log or the read models); the checkpoints go to
+//! `x.checkpoints.jsonl`. Copy that file (or receive it by webhook) off the machine: a
+//! checkpoint kept only beside the log it vouches for proves nothing to whoever can rewrite
+//! both.
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use evidence::{Checkpoint, PublicKey, SignedCheckpoint, Signer};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The read model the checkpoints sign.
+pub const MERKLE: &str = "merkle";
+
+/// Signs and publishes checkpoints.
+pub struct Notary {
+    signer: Signer,
+    origin: String,
+    published: PathBuf,
+    latest: Mutex<Option<SignedCheckpoint>>,
+    /// One checkpoint at a time, so the published file stays in order.
+    signing: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Notary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notary")
+            .field("origin", &self.origin)
+            .field("key_id", &self.signer.public_key().key_id())
+            .field("published", &self.published)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A published checkpoint, as one line of the checkpoints file: the checkpoint's JSON
+/// and, after the first, `consistency`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Published {
+    #[serde(flatten)]
+    pub checkpoint: SignedCheckpoint,
+    /// The consistency proof (RFC 9162 §2.1.4) from the checkpoint published before it (hex).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consistency: Vec<String>,
+}
+
+impl Published {
+    /// Reads one line of the checkpoints file.
+    pub fn parse(line: &str) -> Result<Self, String> {
+        let mut v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let consistency = match v.as_object_mut().and_then(|o| o.remove("consistency")) {
+            Some(c) => serde_json::from_value(c).map_err(|e| format!("consistency: {e}"))?,
+            None => Vec::new(),
+        };
+        let checkpoint = serde_json::from_value(v).map_err(|e| e.to_string())?;
+        Ok(Self {
+            checkpoint,
+            consistency,
+        })
+    }
+}
+
+/// Why the notary could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum NotaryError {
+    #[error("signing key {path}: {reason}")]
+    Key { path: String, reason: String },
+    #[error("checkpoints file {path}: {reason}")]
+    Published { path: String, reason: String },
+}
+
+/// Reads the key at `path`, or creates it (mode 0600) if there is none; answers whether it
+/// was created.
+fn key(path: &Path) -> Result<(Signer, bool), NotaryError> {
+    let err = |reason: String| NotaryError::Key {
+        path: path.display().to_string(),
+        reason,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let secret: [u8; 32] = evidence::hex::decode(text.trim())
+                .ok_or_else(|| err("not 64 hex digits".to_owned()))?;
+            Ok((Signer::from_secret_bytes(&secret), false))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let signer = Signer::generate();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(|e| err(e.to_string()))?;
+            writeln!(file, "{}", evidence::hex::encode(&signer.secret_bytes()))
+                .and_then(|()| file.sync_all())
+                .map_err(|e| err(e.to_string()))?;
+            Ok((signer, true))
+        }
+        Err(e) => Err(err(e.to_string())),
+    }
+}
+
+impl Notary {
+    /// The notary of `origin` with the key at `key_path` (created if missing) publishing to
+    /// `published`; answers whether the key was created now.
+    pub fn open(
+        origin: impl Into<String>,
+        key_path: &Path,
+        published: PathBuf,
+    ) -> Result<(Self, bool), NotaryError> {
+        let (signer, created) = key(key_path)?;
+        let latest = last_published(&published)?;
+        Ok((
+            Self {
+                signer,
+                origin: origin.into(),
+                published,
+                latest: Mutex::new(latest.map(|p| p.checkpoint)),
+                signing: tokio::sync::Mutex::new(()),
+            },
+            created,
+        ))
+    }
+
+    pub fn public_key(&self) -> PublicKey {
+        self.signer.public_key()
+    }
+
+    /// The file the checkpoints are published to.
+    pub fn published_path(&self) -> &Path {
+        &self.published
+    }
+
+    /// The last checkpoint signed, if any.
+    pub fn latest(&self) -> Option<SignedCheckpoint> {
+        self.latest.lock().ok().and_then(|l| l.clone())
+    }
+
+    /// A checkpoint of the whole log as it stands: the last one if the log has not grown
+    /// since, else a new one, signed, published and answered.
+    pub async fn checkpoint(&self, s: &AppState) -> Result<SignedCheckpoint, ApiError> {
+        let _one = self.signing.lock().await;
+        let head = s.store.head().await?;
+        s.wait_for(MERKLE, head).await?;
+        let previous = self.latest();
+        if let Some(p) = &previous
+            && p.checkpoint.tree_size == head
+        {
+            return Ok(p.clone());
+        }
+        let old = previous.as_ref().map(|p| p.checkpoint.tree_size);
+        let (root, consistency) = s
+            .views
+            .query(move |c| {
+                let root = merkle::root(c, head)?;
+                let proof = match old {
+                    Some(old) if old > 0 && old < head => merkle::consistency(c, old, head)?,
+                    _ => Vec::new(),
+                };
+                Ok((root, proof))
+            })
+            .await?;
+        let signed = self.signer.sign(Checkpoint {
+            origin: self.origin.clone(),
+            tree_size: head,
+            root,
+            time: s.app.clock().now(),
+        });
+        let line = Published {
+            checkpoint: signed.clone(),
+            consistency: consistency
+                .iter()
+                .map(|h| evidence::hex::encode(h))
+                .collect(),
+        };
+        let path = self.published.clone();
+        tokio::task::spawn_blocking(move || append(&path, &line))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(|e| ApiError::new("unavailable", format!("publishing a checkpoint: {e}")))?;
+        if let Ok(mut latest) = self.latest.lock() {
+            *latest = Some(signed.clone());
+        }
+        Ok(signed)
+    }
+}
+
+/// Appends one published checkpoint and syncs it to disk.
+fn append(path: &Path, line: &Published) -> std::io::Result<()> {
+    let mut text = serde_json::to_string(line).map_err(std::io::Error::other)?;
+    text.push('\n');
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_data()
+}
+
+/// The last line of the checkpoints file, if there is one.
+fn last_published(path: &Path) -> Result<Option<Published>, NotaryError> {
+    let err = |reason: String| NotaryError::Published {
+        path: path.display().to_string(),
+        reason,
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(err(e.to_string())),
+    };
+    let mut last = None;
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| err(e.to_string()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        last = Some(Published::parse(&line).map_err(|e| err(format!("line {}: {e}", n + 1)))?);
+    }
+    Ok(last)
+}
