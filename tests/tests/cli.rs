@@ -22,8 +22,9 @@ fn serve_answers_health_readiness_and_metrics_then_stops_gracefully_on_sigterm()
 
     let ready = server.get_json("/readyz");
     assert_eq!(ready["status"], "ready");
-    // The one event is the administrator's registration (DUTYTRACE_ADMIN_PASSWORD).
-    assert_eq!(ready["head"], 1);
+    // The administrator's registration (DUTYTRACE_ADMIN_PASSWORD) and the adoption of the
+    // checkpoint signing key generated at this first start.
+    assert_eq!(ready["head"], 2);
     let names: Vec<&str> = ready["projectors"]
         .as_array()
         .unwrap()
@@ -49,7 +50,7 @@ fn serve_answers_health_readiness_and_metrics_then_stops_gracefully_on_sigterm()
     let (status, body) = server.get("/metrics");
     assert_eq!(status, 200);
     assert!(body.contains("dutytrace_store_up 1"), "{body}");
-    assert!(body.contains("dutytrace_log_head_position 1"), "{body}");
+    assert!(body.contains("dutytrace_log_head_position 2"), "{body}");
     // Signing in as admin waited for the directory to know the administrator.
     assert!(
         body.contains("dutytrace_projector_lag_events{projection=\"directory\"} 0"),

@@ -16,11 +16,11 @@ mod views;
 
 pub use accounts::{ADMIN, ensure_admin};
 pub use acting::{CSRF_HEADER, DIRECTORY, SESSION_COOKIE};
+pub use notary::Notary;
 pub use openapi::{document, document_json};
 pub use problem::{ApiError, CODES};
 pub use state::AppState;
 pub use v1::board::BOARD;
-pub use notary::Notary;
 pub use views::Views;
 
 use axum::Router;

@@ -135,6 +135,28 @@ impl Notary {
         &self.published
     }
 
+    /// Records in the log that checkpoints are signed with this notary's key from now on
+    /// (`SigningKeyAdopted`, naming the key it replaces; nothing if it is the key in use).
+    pub async fn adopt(&self, s: &AppState) -> Result<(), ApiError> {
+        let key = self.public_key();
+        let meta = app::Meta {
+            actor: event_store::Actor::new("system:notary").map_err(ApiError::internal)?,
+            key: None,
+            fingerprint: app::fingerprint(&format!("adopt {}", key.key_id())),
+        };
+        let c = domain::keys::AdoptSigningKey {
+            key_id: key.key_id(),
+            public_key: key.to_hex(),
+        };
+        s.app.adopt_signing_key(c, &meta).await?;
+        Ok(())
+    }
+
+    /// Signs `checkpoint` without publishing it (for an export made offline).
+    pub fn sign(&self, checkpoint: Checkpoint) -> SignedCheckpoint {
+        self.signer.sign(checkpoint)
+    }
+
     /// The last checkpoint signed, if any.
     pub fn latest(&self) -> Option<SignedCheckpoint> {
         self.latest.lock().ok().and_then(|l| l.clone())

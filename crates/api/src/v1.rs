@@ -5,8 +5,8 @@ mod assessment;
 mod auth;
 pub(crate) mod board;
 mod circulars;
-mod evidence;
 mod entries;
+mod evidence;
 mod filings;
 mod history;
 mod lists;
@@ -132,6 +132,7 @@ pub fn routes() -> Router<AppState> {
         .route("/checkpoints/public-key", get(evidence::public_key))
         .route("/proofs/inclusion", get(evidence::inclusion))
         .route("/proofs/consistency", get(evidence::consistency))
+        .route("/export", get(evidence::export_log))
         .route("/assessments/{year}", get(assessment::get))
         .route(
             "/assessments/{year}/rules",
@@ -228,6 +229,7 @@ pub fn routes() -> Router<AppState> {
     evidence::public_key,
     evidence::inclusion,
     evidence::consistency,
+    evidence::export_log,
     assessment::rules,
     assessment::set_rules,
     assessment::finalise,

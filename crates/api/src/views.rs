@@ -22,6 +22,11 @@ impl Views {
         }
     }
 
+    /// The read-model file itself (for readers that open their own connections).
+    pub fn models(&self) -> &ReadModels {
+        &self.models
+    }
+
     /// Runs a query on a pooled read connection.
     pub async fn query<R, F>(&self, f: F) -> Result<R, ApiError>
     where

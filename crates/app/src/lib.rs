@@ -10,6 +10,7 @@ mod execute;
 mod filings;
 mod idempotency;
 mod inbox;
+mod keys;
 mod oversight;
 mod problems;
 pub mod schemas;

@@ -16,7 +16,8 @@
 //! problem types, `oversight-<id>` for an oversight record (廉情数据) entered by hand and
 //! `oversight-import-<id>` for one import of many, `accountability-<id>` for a decision
 //! (问责) or a talk (约谈), `rules-accountability` for the proposal rules, `circular-<id>`
-//! for a circular (通报) and `assessment-<year>` for a year's assessment (考核).
+//! for a circular (通报), `assessment-<year>` for a year's assessment (考核) and
+//! `evidence-keys` for the keys that sign checkpoints.
 
 use crate::accountability::{AccountabilityRule, Basis, Measure, Target};
 use crate::assessment::{AssessmentRules, UnitScore};
@@ -607,6 +608,20 @@ pub struct AssessmentFinalised {
     pub scores: Vec<UnitScore>,
 }
 
+/// 启用签名密钥: checkpoints of the log are signed from now on with this Ed25519 key; a
+/// rotation names the key it replaces. Appended by the service when it first generates a
+/// key and by `dutytrace rotate-key`. Stream `evidence-keys`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningKeyAdopted {
+    /// 8 hex digits: the first 4 bytes of the SHA-256 of the public key.
+    pub key_id: String,
+    /// The Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// The key id of the key it replaces, if any.
+    pub replaces: Option<String>,
+}
+
 /// Why a stored event could not be read as a domain event.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
@@ -777,6 +792,7 @@ events!(
     CircularPublished: 1,
     AssessmentRulesSet: 1,
     AssessmentFinalised: 1,
+    SigningKeyAdopted: 1,
 );
 
 /// The file of an event type's schema at a version, in `schemas/events/`.
@@ -865,6 +881,7 @@ impl Event {
             Self::CircularPublished(e) => stream::circular(e.circular_id),
             Self::AssessmentRulesSet(e) => stream::assessment(e.year),
             Self::AssessmentFinalised(e) => stream::assessment(e.year),
+            Self::SigningKeyAdopted(_) => stream::evidence_keys(),
         }
     }
 }
@@ -931,6 +948,10 @@ pub mod stream {
     }
     pub fn circular(id: CircularId) -> String {
         format!("circular-{id}")
+    }
+    /// The keys that sign the log's checkpoints.
+    pub fn evidence_keys() -> String {
+        "evidence-keys".to_owned()
     }
     /// One year's assessment.
     pub fn assessment(year: i32) -> String {

@@ -31,6 +31,7 @@ pub mod events;
 pub mod filing;
 pub mod group;
 pub mod ids;
+pub mod keys;
 pub mod leader;
 pub mod light;
 pub mod list;

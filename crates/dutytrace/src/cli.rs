@@ -2,6 +2,8 @@
 
 use crate::config::{self, DEFAULT_LISTEN, DEFAULT_STORE};
 use crate::{bench, demo, serve, stores};
+use anyhow::Context;
+use app::App;
 use auth::Secret;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
@@ -38,6 +40,18 @@ pub enum Command {
     Problems(crate::report::ProblemsArgs),
     /// Print one user's notifications (通知提醒), as they would see them signed in.
     Notifications(crate::report::NotificationsArgs),
+    /// Export the event log as NDJSON for regulators (what GET /api/v1/export streams), with
+    /// a checkpoint signed by the key beside the log.
+    Export(crate::evidence::ExportArgs),
+    /// Check an export, an inclusion proof or a file of published checkpoints with only the
+    /// public key (or, with --store, a log in place); exit non-zero naming the first bad
+    /// position.
+    Verify(crate::evidence::VerifyArgs),
+    /// Replace the key that signs checkpoints: the old key file is kept as
+    /// `x.signing.key.<key id>.retired`, a new one is generated and its adoption recorded in
+    /// the log (`SigningKeyAdopted`, naming the key it replaces). Stop the service first; it
+    /// signs with the new key when it starts again.
+    RotateKey(StoreArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -121,8 +135,62 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Filings(args) => crate::report::filings(args).await,
         Command::Problems(args) => crate::report::problems(args).await,
         Command::Notifications(args) => crate::report::notifications(args).await,
+        Command::RotateKey(args) => rotate_key(args).await,
+        Command::Export(args) => crate::evidence::export(args).await,
+        Command::Verify(args) => crate::evidence::verify(args).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
+}
+
+/// `dutytrace rotate-key`.
+async fn rotate_key(args: StoreArgs) -> anyhow::Result<()> {
+    let clock = config::clock(args.now);
+    let opened = stores::open(&args.store, clock.clone())?;
+    let result = async {
+        let log = opened
+            .path
+            .as_deref()
+            .context("the signing key is kept beside an SQLite log; this store has none")?;
+        let key_path = crate::checkpoints::key_path(log);
+        let published = crate::checkpoints::published_path(log);
+        let origin = crate::checkpoints::origin(log);
+        if key_path.exists() {
+            let (old, _) = api::Notary::open(origin.clone(), &key_path, published.clone())?;
+            let retired = format!(
+                "{}.{}.retired",
+                key_path.display(),
+                old.public_key().key_id()
+            );
+            std::fs::rename(&key_path, &retired)
+                .with_context(|| format!("keeping the old key as {retired}"))?;
+            println!(
+                "the old key {} is kept as {retired}",
+                old.public_key().key_id()
+            );
+        }
+        let (notary, _) = api::Notary::open(origin, &key_path, published)?;
+        let key = notary.public_key();
+        let meta = app::Meta {
+            actor: event_store::Actor::new("system:notary")?,
+            key: None,
+            fingerprint: app::fingerprint(&format!("adopt {}", key.key_id())),
+        };
+        let c = domain::keys::AdoptSigningKey {
+            key_id: key.key_id(),
+            public_key: key.to_hex(),
+        };
+        App::new(opened.log.clone(), clock)
+            .adopt_signing_key(c, &meta)
+            .await?;
+        println!(
+            "checkpoints are signed from now on with key {} ({key})",
+            key.key_id()
+        );
+        anyhow::Ok(())
+    }
+    .await;
+    opened.close().await;
+    result
 }
 
 /// `dutytrace remind`: one pass of the deadline watcher. It reads a board of its own, built

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod entry;
+pub mod evidence;
 pub mod outbox;
 pub mod report;
 pub mod serve;

@@ -157,6 +157,12 @@ pub async fn start(
     }
     let bound = async {
         open_admin(&state, admin.as_ref()).await?;
+        if let Some(notary) = &state.notary {
+            notary
+                .adopt(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!("recording the signing key: {}", e.detail))?;
+        }
         let outbox = webhook.map(|w| open_outbox(&opened, w)).transpose()?;
         let listener = TcpListener::bind(listen)
             .await

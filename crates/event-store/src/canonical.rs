@@ -23,9 +23,21 @@ use serde_json::value::RawValue;
 use std::fmt::Write as _;
 use uuid::Uuid;
 
-/// An instant as the canonical text writes it.
-fn instant(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+/// An instant as the canonical text writes it (what chrono's
+/// `%Y-%m-%dT%H:%M:%S%.6fZ` gives, written directly: it is hashed for every event).
+fn instant(out: &mut String, t: DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.timestamp_subsec_micros()
+    );
 }
 
 fn quoted(out: &mut String, s: &str) {
@@ -56,11 +68,13 @@ pub fn canonical_json(e: &RecordedEvent) -> String {
     quoted(&mut out, e.event_type.as_str());
     let _ = write!(
         out,
-        ",\"schema_version\":{},\"occurred_at\":\"{}\",\"recorded_at\":\"{}\",\"actor\":",
-        e.schema_version,
-        instant(e.occurred_at),
-        instant(e.recorded_at)
+        ",\"schema_version\":{},\"occurred_at\":\"",
+        e.schema_version
     );
+    instant(&mut out, e.occurred_at);
+    out.push_str("\",\"recorded_at\":\"");
+    instant(&mut out, e.recorded_at);
+    out.push_str("\",\"actor\":");
     quoted(&mut out, e.actor.as_str());
     out.push_str(",\"correlation_id\":");
     id(&mut out, e.correlation_id);
@@ -167,6 +181,22 @@ mod tests {
             )
         );
         assert_eq!(parse(&line), Ok(event()));
+    }
+
+    #[test]
+    fn instants_are_written_as_chrono_formats_them() {
+        for micros in [
+            0i64,
+            1,
+            999_999,
+            1_767_574_800_123_456,
+            253_402_300_799_999_999,
+        ] {
+            let t = DateTime::from_timestamp_micros(micros).unwrap_or_default();
+            let mut out = String::new();
+            instant(&mut out, t);
+            assert_eq!(out, t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string());
+        }
     }
 
     #[test]

@@ -160,6 +160,7 @@ impl Projection for Board {
             | Event::CircularPublished(_)
             | Event::AssessmentRulesSet(_)
             | Event::AssessmentFinalised(_)
+            | Event::SigningKeyAdopted(_)
             | Event::RectificationOverdue(_) => Ok(()),
             Event::YellowWeekEntered(e) => {
                 reminded(tx, e.obligation_id, ReminderKind::YellowWeek, at)

@@ -165,7 +165,7 @@ async fn checkpoints_sign_the_log_and_proofs_verify_against_them() {
 
     // Bad questions, and who may ask.
     for (path, field) in [
-        (format!("/api/v1/proofs/inclusion?position=0"), "position"),
+        ("/api/v1/proofs/inclusion?position=0".to_owned(), "position"),
         (
             format!("/api/v1/proofs/inclusion?position={}", size + 1),
             "position",
@@ -264,4 +264,66 @@ async fn an_auditors_as_of_board_is_the_board_the_api_answered_then() {
         )
         .await;
     assert_eq!(replay_unit.json, unit.json);
+}
+
+#[tokio::test]
+async fn a_regulators_export_verifies_offline_and_others_may_not_export() {
+    let w = World::build().await;
+    let key = key(&w).await;
+    let head = w.t.store.head().await.unwrap();
+    let r =
+        w.t.call(
+            "GET",
+            "/api/v1/export",
+            None,
+            &[("authorization", &w.token["regulator"])],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.content_type, "application/x-ndjson");
+    let report = export::verify(r.text.as_bytes(), Some(&key), &[]).unwrap();
+    assert!(report.complete);
+    assert_eq!(report.events, head);
+    // Filtered by category: each event with its proof.
+    let r =
+        w.t.call(
+            "GET",
+            "/api/v1/export?category=unit",
+            None,
+            &[("authorization", &w.token["regulator"])],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let report = export::verify(r.text.as_bytes(), Some(&key), &[]).unwrap();
+    assert!(!report.complete);
+    assert_eq!(report.events, 2, "the two units");
+    // One byte altered in transit: refused, naming the event.
+    let line = r.text.lines().nth(1).unwrap();
+    let altered = r
+        .text
+        .replacen(line, &line.replacen("party_group", "partz_group", 1), 1);
+    let err = export::verify(altered.as_bytes(), Some(&key), &[]).unwrap_err();
+    assert!(err.position.is_some(), "{err}");
+    for (query, field) in [
+        ("recorded_from=yesterday", "recorded_from"),
+        ("stream=unit-1&category=cadre", "query"),
+    ] {
+        let r = w.t.get(&format!("/api/v1/export?{query}")).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            r.text
+        );
+        assert_eq!(r.json["field"], field, "{query}");
+    }
+    let r =
+        w.t.call(
+            "GET",
+            "/api/v1/export",
+            None,
+            &[("authorization", &w.token["principal_leader"])],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

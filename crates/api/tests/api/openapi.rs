@@ -224,6 +224,17 @@ fn every_route_is_described_and_every_description_is_routed() {
                     assert_eq!(formats, expected, "{method} {path} {status}");
                     continue;
                 }
+                // The export is NDJSON, or gzip when asked.
+                if status.starts_with('2') && path == "/api/v1/export" {
+                    let mut formats = types.clone();
+                    formats.sort();
+                    assert_eq!(
+                        formats,
+                        ["application/gzip", "application/x-ndjson"],
+                        "{method} {path} {status}"
+                    );
+                    continue;
+                }
                 // The public key is served as text (DESIGN.md §5).
                 if status.starts_with('2') && path == "/api/v1/checkpoints/public-key" {
                     assert_eq!(types, ["text/plain"], "{method} {path} {status}");
