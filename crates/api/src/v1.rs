@@ -17,6 +17,7 @@ pub(crate) mod problems;
 mod reports;
 mod search;
 mod statistics;
+mod timeline;
 mod users;
 mod written;
 
@@ -39,6 +40,9 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/deactivation", post(users::deactivate))
         .route("/users/{id}/reactivation", post(users::reactivate))
         .route("/cadres/{id}/history", get(history::cadre_history))
+        .route("/cadres/{id}/history/diff", get(timeline::cadre_diff))
+        .route("/units/{id}/history", get(timeline::unit_history))
+        .route("/units/{id}/history/diff", get(timeline::unit_diff))
         .route("/access-log", get(history::access_log))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::mark_read))
@@ -158,6 +162,9 @@ pub fn routes() -> Router<AppState> {
     users::deactivate,
     users::reactivate,
     history::cadre_history,
+    timeline::cadre_diff,
+    timeline::unit_history,
+    timeline::unit_diff,
     history::access_log,
     notifications::list,
     notifications::mark_read,

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use directory::{AccessQuery, AccessRead};
 use domain::events::{HistoryRead, stream};
 use domain::ids::{CadreId, UserId};
+use domain::user::Scope;
 use event_store::{Direction, StreamName};
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,196 @@ pub struct HistoryQuery {
     /// recorded as "not stated". Reading one's own history is not recorded.
     #[param(min_length = 1, max_length = 200, example = "2026年度考核")]
     pub purpose: Option<String>,
+    /// Only events that occurred at or after this instant (RFC 3339).
+    pub from: Option<String>,
+    /// Only events that occurred at or before this instant (RFC 3339).
+    pub to: Option<String>,
+    /// Only events of these types, comma-separated (e.g. `DutyRecorded,DutyBackfilled`).
+    pub types: Option<String>,
+}
+
+/// Which events of a history are shown: recorded by `as_of`, occurred within `from`–`to`,
+/// of one of `types` (all if empty).
+#[derive(Debug, Clone)]
+pub(crate) struct Window {
+    pub(crate) as_of: DateTime<Utc>,
+    pub(crate) from: Option<DateTime<Utc>>,
+    pub(crate) to: Option<DateTime<Utc>>,
+    pub(crate) types: Vec<String>,
+}
+
+impl Window {
+    pub(crate) fn parse(
+        as_of: DateTime<Utc>,
+        from: Option<&str>,
+        to: Option<&str>,
+        types: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let instant = |field: &'static str, v: Option<&str>| {
+            v.map(|v| {
+                DateTime::parse_from_rfc3339(v)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| {
+                        ApiError::invalid(field, format!("{v:?} is not an RFC 3339 instant: {e}"))
+                    })
+            })
+            .transpose()
+        };
+        let (from, to) = (instant("from", from)?, instant("to", to)?);
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            return Err(ApiError::invalid("to", format!("{t} is before from {f}")));
+        }
+        let types: Vec<String> = types
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if let Some(unknown) = types
+            .iter()
+            .find(|t| !domain::events::Event::TYPES.contains(&t.as_str()))
+        {
+            return Err(ApiError::invalid(
+                "types",
+                format!("{unknown:?} is not an event type"),
+            ));
+        }
+        Ok(Self {
+            as_of,
+            from,
+            to,
+            types,
+        })
+    }
+
+    fn shows(&self, e: &event_store::RecordedEvent) -> bool {
+        e.recorded_at <= self.as_of
+            && self.from.is_none_or(|f| e.occurred_at >= f)
+            && self.to.is_none_or(|t| e.occurred_at <= t)
+            && (self.types.is_empty() || self.types.iter().any(|t| t == e.event_type.as_str()))
+    }
+}
+
+/// The events of `streams` a window shows, oldest first (each stream read once).
+pub(crate) async fn collect(
+    s: &AppState,
+    streams: Vec<String>,
+    window: &Window,
+) -> Result<Vec<HistoryEvent>, ApiError> {
+    let mut names: Vec<String> = streams;
+    names.sort();
+    names.dedup();
+    let mut events = Vec::new();
+    for name in names {
+        let name = StreamName::new(name).map_err(ApiError::internal)?;
+        for e in s
+            .store
+            .read_stream(&name, Direction::Forward, 1, usize::MAX)
+            .await?
+        {
+            if e.recorded_at > window.as_of {
+                break;
+            }
+            if !window.shows(&e) {
+                continue;
+            }
+            events.push(HistoryEvent {
+                position: e.position,
+                stream: e.stream.to_string(),
+                stream_version: e.version,
+                event_type: e.event_type.to_string(),
+                schema_version: e.schema_version,
+                occurred_at: e.occurred_at,
+                recorded_at: e.recorded_at,
+                actor: e.actor.to_string(),
+                payload: serde_json::from_str(e.payload.as_str())
+                    .map_err(|e| ApiError::new("internal", e.to_string()))?,
+            });
+        }
+    }
+    events.sort_by_key(|e| e.position);
+    Ok(events)
+}
+
+/// Every stream of a cadre's record as of `as_of`: the cadre's own, their personal
+/// obligations' entries and reminders, their filings, the problems naming them and the
+/// accountability decisions and talks about them.
+pub(crate) async fn cadre_streams(
+    s: &AppState,
+    id: CadreId,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<String>, ApiError> {
+    let head = s.store.head().await?;
+    for model in [BOARD, "filings", "ledger", "accountability"] {
+        s.wait_for(model, head).await?;
+    }
+    s.views
+        .query(move |c| {
+            let mut streams = vec![stream::cadre(id)];
+            for o in board::cadre_obligations(c, id, as_of)?.unwrap_or_default() {
+                streams.push(stream::obligation(o.obligation_id));
+                streams.push(stream::reminder(o.obligation_id));
+            }
+            let filings = filings::FilingQuery {
+                cadre: Some(id),
+                unit: None,
+                from: None,
+                to: None,
+                late_only: false,
+                before: None,
+                limit: 10_000,
+            };
+            for f in filings::filings(c, filings, &Scope::Everything)? {
+                streams.push(stream::filing(f.filing_id));
+            }
+            streams.extend(problems_of(c, as_of, |p| p.cadre_id == Some(id))?);
+            let decisions = accountability::DecisionQuery {
+                cadre: Some(id),
+                limit: 10_000,
+                ..Default::default()
+            };
+            for d in accountability::decisions(c, &decisions, |_, _| true)? {
+                streams.push(stream::accountability(d.id));
+            }
+            Ok(streams)
+        })
+        .await
+}
+
+/// The streams (problem and its overdue reminder) of the ledger's problems that `keep`.
+pub(crate) fn problems_of(
+    c: &rusqlite::Connection,
+    as_of: DateTime<Utc>,
+    keep: impl Fn(&ledger::ProblemView) -> bool,
+) -> rusqlite::Result<Vec<String>> {
+    let mut streams = Vec::new();
+    let mut before = None;
+    loop {
+        let q = ledger::ProblemQuery {
+            unit: None,
+            status: None,
+            type_key: None,
+            source: None,
+            from: None,
+            to: None,
+            overdue_only: false,
+            as_of,
+            before,
+            limit: 1000,
+        };
+        let page = ledger::problems(c, &q, &Scope::Everything)?;
+        let Some(last) = page.last().map(|p| p.position) else {
+            return Ok(streams);
+        };
+        for p in page.iter().filter(|p| keep(p)) {
+            streams.push(stream::problem(p.problem_id));
+            streams.push(stream::problem_reminder(p.problem_id));
+        }
+        before = Some(last);
+    }
 }
 
 /// One event of a history.
@@ -57,9 +248,7 @@ pub struct History {
     pub events: Vec<HistoryEvent>,
 }
 
-/// A cadre's history (履责档案): the cadre's own stream and the entries of their personal
-/// obligations, as recorded by `as_of`, oldest first. A read by anyone but the cadre is
-/// recorded first, with its `purpose`.
+/// A cadre's history (履责档案): the cadre's own stream, the entries and reminders of their personal obligations, their filings, the problems naming them and the accountability decisions and talks about them, as recorded by `as_of`, oldest first, optionally only those that occurred within `from`–`to` and of some `types`. A read by anyone but the cadre is recorded first, with its `purpose`.
 #[utoipa::path(
     get,
     path = "/api/v1/cadres/{id}/history",
@@ -83,6 +272,13 @@ pub async fn cadre_history(
         .map(HistoryRead::purpose)
         .transpose()?
         .unwrap_or_default();
+    // Checked before anything is recorded.
+    Window::parse(
+        as_of,
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.types.as_deref(),
+    )?;
     let missing = || ApiError::not_found("no such cadre");
     if !scope.sees_cadre(id) {
         return Err(missing());
@@ -104,45 +300,14 @@ pub async fn cadre_history(
         );
         s.app.record_history_read(read, &meta).await?;
     }
-    // The obligations the cadre owed as of then, from the board (caught up with the log).
-    let head = s.store.head().await?;
-    s.wait_for(BOARD, head).await?;
-    let obligations = s
-        .views
-        .query(move |c| board::cadre_obligations(c, id, as_of))
-        .await?
-        .unwrap_or_default();
-    let mut streams = vec![cadre_stream];
-    for o in obligations {
-        streams.push(
-            StreamName::new(stream::obligation(o.obligation_id)).map_err(ApiError::internal)?,
-        );
-    }
-    let mut events = Vec::new();
-    for name in streams {
-        for e in s
-            .store
-            .read_stream(&name, Direction::Forward, 1, usize::MAX)
-            .await?
-        {
-            if e.recorded_at > as_of {
-                break;
-            }
-            events.push(HistoryEvent {
-                position: e.position,
-                stream: e.stream.to_string(),
-                stream_version: e.version,
-                event_type: e.event_type.to_string(),
-                schema_version: e.schema_version,
-                occurred_at: e.occurred_at,
-                recorded_at: e.recorded_at,
-                actor: e.actor.to_string(),
-                payload: serde_json::from_str(e.payload.as_str())
-                    .map_err(|e| ApiError::new("internal", e.to_string()))?,
-            });
-        }
-    }
-    events.sort_by_key(|e| e.position);
+    let window = Window::parse(
+        as_of,
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.types.as_deref(),
+    )?;
+    let streams = cadre_streams(&s, id, as_of).await?;
+    let events = collect(&s, streams, &window).await?;
     Ok(Json(History {
         cadre_id: id,
         as_of,

@@ -17,4 +17,5 @@ mod search;
 mod secrets;
 mod statistics;
 mod support;
+mod timeline;
 mod v1;
