@@ -3,6 +3,7 @@
 
 mod append;
 mod board;
+mod export;
 mod load;
 mod replay;
 mod report;
@@ -19,6 +20,19 @@ pub enum BenchCommand {
     /// The board and obligation queries over HTTP, under concurrent clients, on the demo
     /// district.
     Board(BoardArgs),
+    /// The Merkle tree, a complete export to a file and its offline verification, on a log
+    /// of `--events` events: events/s, MB/s and peak memory.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Events in the log to export.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub events: usize,
+    /// Directory for the scratch store (default: a temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +86,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Append(args) => append::run(args).await,
         BenchCommand::Replay(args) => replay::run(args).await,
         BenchCommand::Board(args) => board::run(args).await,
+        BenchCommand::Export(args) => export::run(args).await,
     }
 }
 

@@ -35,7 +35,7 @@ pub(crate) async fn run(args: ReplayArgs) -> anyhow::Result<()> {
 }
 
 /// Writes `n` events, in streams of [`PER_STREAM`], with a few concurrent writers.
-async fn seed(log: &Arc<dyn EventStore>, n: usize) -> anyhow::Result<()> {
+pub(crate) async fn seed(log: &Arc<dyn EventStore>, n: usize) -> anyhow::Result<()> {
     let streams = n.div_ceil(PER_STREAM);
     let mut tasks = Vec::new();
     for w in 0..4 {
