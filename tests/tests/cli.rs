@@ -41,9 +41,9 @@ fn serve_answers_health_readiness_and_metrics_then_stops_gracefully_on_sigterm()
             "inbox",
             "ledger",
             "search",
+            "merkle",
             "oversight",
-            "accountability",
-            "merkle"
+            "accountability"
         ]
     );
 
