@@ -14,7 +14,7 @@ mod backoff;
 mod body;
 mod sql;
 mod state;
-mod webhook;
+pub(crate) mod webhook;
 
 pub use backoff::Backoff;
 pub use state::{Delivery, Status};

@@ -72,6 +72,14 @@ pub async fn run(
     let mut running = start(opened, clock, listen, admin, webhook).await?;
     tracing::info!(address = %running.address, store = %store_url, "dutytrace is serving");
     announce(running.address);
+    if let Some(notary) = &running.state.notary {
+        let key = notary.public_key();
+        println!(
+            "checkpoints of the log are signed with key {} ({key}), published to {}",
+            key.key_id(),
+            notary.published_path().display()
+        );
+    }
     tokio::select! {
         () = shutdown_signal() => {}
         // The server only ends by itself on an error; report it.
@@ -119,6 +127,8 @@ pub async fn start(
     admin: Option<Secret>,
     webhook: Option<Webhook>,
 ) -> anyhow::Result<Running> {
+    // Checkpoints go to the same webhook as the notifications.
+    let checkpoint_webhook = webhook.clone();
     let mut projectors = Vec::new();
     for projection in projections() {
         projectors.push(projector::spawn(
@@ -186,7 +196,12 @@ pub async fn start(
     let watcher = Watcher::new(opened.log.clone(), opened.models.clone(), clock);
     let watcher = tokio::spawn(watcher::run(watcher, state.clone(), WATCH_EVERY, watching));
     let (stop_signing, signing) = tokio::sync::watch::channel(false);
-    let signing = tokio::spawn(checkpoints::run(state.clone(), checkpoints::EVERY, signing));
+    let signing = tokio::spawn(checkpoints::run(
+        state.clone(),
+        checkpoints::EVERY,
+        checkpoint_webhook,
+        signing,
+    ));
     let outbox = outbox.map(|outbox| {
         let (stop_delivering, delivering) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(outbox::run(outbox, outbox::EVERY, delivering));

@@ -514,12 +514,33 @@ async fn serve_delivers_to_the_configured_webhook() {
     )
     .await
     .unwrap();
+    let reminders = || {
+        receiver
+            .hits()
+            .into_iter()
+            .filter(|h| h.body["kind"] == "yellow_week")
+            .collect::<Vec<_>>()
+    };
     until("three deliveries", Duration::from_secs(20), || async {
-        receiver.hits().len() >= 3
+        reminders().len() >= 3
     })
     .await;
     running.stop().await.unwrap();
-    let hits = receiver.hits();
+    // The checkpoints went there too, off the machine, signed.
+    let checkpoints: Vec<Hit> = receiver
+        .hits()
+        .into_iter()
+        .filter(|h| h.body["kind"] == "checkpoint")
+        .collect();
+    assert!(!checkpoints.is_empty(), "{:?}", receiver.hits());
+    let last: evidence::SignedCheckpoint =
+        serde_json::from_value(checkpoints.last().unwrap().body["checkpoint"].clone()).unwrap();
+    assert_eq!(
+        last.checkpoint.tree_size,
+        d.opened.log.head().await.unwrap()
+    );
+    assert!(receiver.hits().len() == reminders().len() + checkpoints.len());
+    let hits = reminders();
     assert!(hits.iter().all(|h| h.body["kind"] == "yellow_week"));
     let ids: BTreeSet<&str> = hits.iter().map(Hit::id).collect();
     assert_eq!(ids.len(), 3);

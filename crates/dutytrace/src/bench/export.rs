@@ -62,7 +62,7 @@ pub(crate) async fn run(args: ExportArgs) -> anyhow::Result<()> {
         models.clone(),
         export::ExportRequest::default(),
         checkpoint,
-        key.clone(),
+        key,
         &mut file,
     )
     .await?;

@@ -57,7 +57,7 @@ impl fmt::Display for Webhook {
 
 /// The client every delivery goes through: a whole request (connect, send, answer) may take
 /// at most `timeout`; redirects are not followed (a 3xx is a failed attempt).
-pub(super) fn client(timeout: Duration) -> reqwest::Result<Client> {
+pub(crate) fn client(timeout: Duration) -> reqwest::Result<Client> {
     Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout)
@@ -68,7 +68,7 @@ pub(super) fn client(timeout: Duration) -> reqwest::Result<Client> {
 
 /// Why an attempt failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Failure {
+pub(crate) struct Failure {
     /// The status answered, if there was an answer.
     pub status: Option<u16>,
     /// A short reason, without the URL or any body.
@@ -76,7 +76,7 @@ pub(super) struct Failure {
 }
 
 /// POSTs one delivery; `Ok(status)` only on a 2xx.
-pub(super) async fn post(
+pub(crate) async fn post(
     client: &Client,
     webhook: &Webhook,
     key: Uuid,
