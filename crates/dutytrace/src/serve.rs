@@ -12,6 +12,7 @@ use auth::Secret;
 use domain::user::user_id_for;
 use event_store::Clock;
 use projector::{Projection, ProjectorOptions};
+use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -74,7 +75,9 @@ pub async fn run(
     announce(running.address);
     if let Some(notary) = &running.state.notary {
         let key = notary.public_key();
-        println!(
+        // Whoever reads standard output may have stopped after the address: not an error.
+        let _ = writeln!(
+            std::io::stdout(),
             "checkpoints of the log are signed with key {} ({key}), published to {}",
             key.key_id(),
             notary.published_path().display()
