@@ -67,17 +67,25 @@ where
 
 /// The instant of an `?as_of=` parameter (RFC 3339), or `now` without one.
 pub fn as_of(param: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
-    let Some(s) = param else {
-        return Ok(now);
-    };
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| {
-            ApiError::invalid(
-                "as_of",
-                format!("{s:?} is not an RFC 3339 instant (e.g. 2026-06-30T23:59:59+08:00): {e}"),
-            )
+    Ok(instant("as_of", param)?.unwrap_or(now))
+}
+
+/// The instant of an optional RFC 3339 parameter named `field`.
+pub fn instant(field: &str, param: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    param
+        .map(|s| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| {
+                    ApiError::invalid(
+                        field,
+                        format!(
+                            "{s:?} is not an RFC 3339 instant (e.g. 2026-06-30T23:59:59+08:00): {e}"
+                        ),
+                    )
+                })
         })
+        .transpose()
 }
 
 /// Path parameters, with problem+json rejections (a malformed id is a 404: no such thing).

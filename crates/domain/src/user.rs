@@ -216,6 +216,12 @@ impl Scope {
         }
     }
 
+    /// Whether a record about `unit` (and perhaps naming `cadre`) is visible: whoever sees the
+    /// unit, or the cadre named (a problem, an oversight record, an accountability decision).
+    pub fn sees_record(&self, unit: UnitId, cadre: Option<CadreId>) -> bool {
+        self.sees_unit(unit) || cadre.is_some_and(|c| self.sees_cadre(c))
+    }
+
     /// Whether the obligations of `subject` are visible.
     pub fn sees_subject(&self, subject: &Subject) -> bool {
         match *subject {

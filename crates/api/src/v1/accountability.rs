@@ -27,7 +27,7 @@ use domain::calendar::local_date;
 use domain::ids::{CadreId, DecisionId, UnitId};
 use domain::obligation::ObligationRef;
 use domain::org::CadreDuty;
-use domain::user::{Role, Scope};
+use domain::user::Role;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::HashMap;
@@ -38,10 +38,6 @@ pub const ACCOUNTABILITY: &str = "accountability";
 
 /// Most records of one page.
 const MAX_LIMIT: u32 = 1000;
-
-fn sees(scope: &Scope, unit: UnitId, cadre: Option<CadreId>) -> bool {
-    scope.sees_unit(unit) || cadre.is_some_and(|c| scope.sees_cadre(c))
-}
 
 fn missing() -> ApiError {
     ApiError::not_found("no such accountability record")
@@ -223,7 +219,9 @@ pub async fn list(
     caught_up(&s).await?;
     let rows = s
         .views
-        .query(move |c| accountability::decisions(c, &query, |u, cadre| sees(&scope, u, cadre)))
+        .query(move |c| {
+            accountability::decisions(c, &query, |u, cadre| scope.sees_record(u, cadre))
+        })
         .await?;
     Ok(Json(rows))
 }
@@ -253,7 +251,7 @@ pub async fn get(
     s.views
         .query(move |c| accountability::decision(c, id))
         .await?
-        .filter(|d| sees(&scope, d.unit_id, d.cadre_id))
+        .filter(|d| scope.sees_record(d.unit_id, d.cadre_id))
         .map(Json)
         .ok_or_else(missing)
 }

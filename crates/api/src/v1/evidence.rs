@@ -300,16 +300,7 @@ pub struct ExportQuery {
 
 impl ExportQuery {
     fn request(self) -> Result<export::ExportRequest, ApiError> {
-        let instant = |field: &'static str, v: Option<String>| {
-            v.map(|v| {
-                chrono::DateTime::parse_from_rfc3339(&v)
-                    .map(|t| t.with_timezone(&chrono::Utc))
-                    .map_err(|e| {
-                        ApiError::invalid(field, format!("{v:?} is not an RFC 3339 instant: {e}"))
-                    })
-            })
-            .transpose()
-        };
+        let instant = crate::extract::instant;
         let request = export::ExportRequest {
             stream: self
                 .stream
@@ -332,8 +323,8 @@ impl ExportQuery {
                         .map_err(|e| ApiError::invalid("event_type", e.to_string()))
                 })
                 .transpose()?,
-            recorded_from: instant("recorded_from", self.recorded_from)?,
-            recorded_to: instant("recorded_to", self.recorded_to)?,
+            recorded_from: instant("recorded_from", self.recorded_from.as_deref())?,
+            recorded_to: instant("recorded_to", self.recorded_to.as_deref())?,
             after: self.after.unwrap_or(0),
             gzip: self.gzip.unwrap_or(false),
         };

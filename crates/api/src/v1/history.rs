@@ -57,16 +57,7 @@ impl Window {
         to: Option<&str>,
         types: Option<&str>,
     ) -> Result<Self, ApiError> {
-        let instant = |field: &'static str, v: Option<&str>| {
-            v.map(|v| {
-                DateTime::parse_from_rfc3339(v)
-                    .map(|t| t.with_timezone(&Utc))
-                    .map_err(|e| {
-                        ApiError::invalid(field, format!("{v:?} is not an RFC 3339 instant: {e}"))
-                    })
-            })
-            .transpose()
-        };
+        let instant = crate::extract::instant;
         let (from, to) = (instant("from", from)?, instant("to", to)?);
         if let (Some(f), Some(t)) = (from, to)
             && t < f
@@ -248,6 +239,48 @@ pub struct History {
     pub events: Vec<HistoryEvent>,
 }
 
+/// The purpose a reader states (查阅事由), checked; "" when none is stated.
+pub(crate) fn purpose(given: Option<&str>) -> Result<String, ApiError> {
+    Ok(given
+        .map(HistoryRead::purpose)
+        .transpose()?
+        .unwrap_or_default())
+}
+
+/// Checks that cadre `id` exists and is in the reader's scope (404 otherwise, nothing
+/// recorded), then records the read of their record (`HistoryRead`) unless it is the
+/// reader's own: if it cannot be recorded, it is not served.
+pub(crate) async fn record_read(
+    s: &AppState,
+    acting: &Acting,
+    id: CadreId,
+    as_of: Option<DateTime<Utc>>,
+    purpose: String,
+    route: &str,
+    request: &impl Serialize,
+) -> Result<(), ApiError> {
+    let missing = || ApiError::not_found("no such cadre");
+    if !acting.reader()?.sees_cadre(id) {
+        return Err(missing());
+    }
+    let cadre_stream = StreamName::new(stream::cadre(id)).map_err(ApiError::internal)?;
+    if s.store.stream_version(&cadre_stream).await? == 0 {
+        return Err(missing());
+    }
+    if acting.principal.cadre() != Some(id) {
+        let read = HistoryRead {
+            reader: acting.user_id(),
+            cadre_id: id,
+            as_of,
+            purpose,
+        };
+        s.app
+            .record_history_read(read, &acting.meta(route, request))
+            .await?;
+    }
+    Ok(())
+}
+
 /// A cadre's history (履责档案): the cadre's own stream, the entries and reminders of their personal obligations, their filings, the problems naming them and the accountability decisions and talks about them, as recorded by `as_of`, oldest first, optionally only those that occurred within `from`–`to` and of some `types`. A read by anyone but the cadre is recorded first, with its `purpose`.
 #[utoipa::path(
     get,
@@ -263,49 +296,21 @@ pub async fn cadre_history(
     Path(id): Path<CadreId>,
     Params(q): Params<HistoryQuery>,
 ) -> Result<Json<History>, ApiError> {
-    let scope = acting.reader()?;
+    acting.reader()?;
     let now = s.app.clock().now();
     let as_of = crate::extract::as_of(q.as_of.as_deref(), now)?;
-    let purpose = q
-        .purpose
-        .as_deref()
-        .map(HistoryRead::purpose)
-        .transpose()?
-        .unwrap_or_default();
+    let purpose = purpose(q.purpose.as_deref())?;
     // Checked before anything is recorded.
-    Window::parse(
-        as_of,
-        q.from.as_deref(),
-        q.to.as_deref(),
-        q.types.as_deref(),
-    )?;
-    let missing = || ApiError::not_found("no such cadre");
-    if !scope.sees_cadre(id) {
-        return Err(missing());
-    }
-    let cadre_stream = StreamName::new(stream::cadre(id)).map_err(ApiError::internal)?;
-    if s.store.stream_version(&cadre_stream).await? == 0 {
-        return Err(missing());
-    }
-    if acting.principal.cadre() != Some(id) {
-        let read = HistoryRead {
-            reader: acting.user_id(),
-            cadre_id: id,
-            as_of: q.as_of.is_some().then_some(as_of),
-            purpose,
-        };
-        let meta = acting.meta(
-            &format!("GET /cadres/{id}/history"),
-            &(&q.as_of, &read.purpose),
-        );
-        s.app.record_history_read(read, &meta).await?;
-    }
     let window = Window::parse(
         as_of,
         q.from.as_deref(),
         q.to.as_deref(),
         q.types.as_deref(),
     )?;
+    let as_asked = q.as_of.is_some().then_some(as_of);
+    let request = (&q.as_of, &purpose);
+    let route = format!("GET /cadres/{id}/history");
+    record_read(&s, &acting, id, as_asked, purpose.clone(), &route, &request).await?;
     let streams = cadre_streams(&s, id, as_of).await?;
     let events = collect(&s, streams, &window).await?;
     Ok(Json(History {

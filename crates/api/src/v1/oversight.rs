@@ -21,7 +21,6 @@ use domain::oversight::import::{self, ImportError};
 use domain::oversight::{
     ImportOversight, OversightKind, OversightRecord, RecordOversight, import_id_for,
 };
-use domain::user::Scope;
 use oversight::{ImportView, RecordQuery, RecordView};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,10 +34,6 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Most records of one page.
 const MAX_LIMIT: u32 = 1000;
-
-fn sees(scope: &Scope, unit: UnitId, cadre: Option<CadreId>) -> bool {
-    scope.sees_unit(unit) || cadre.is_some_and(|c| scope.sees_cadre(c))
-}
 
 /// One record to enter.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -306,7 +301,7 @@ pub async fn list(
     s.wait_for(OVERSIGHT, head).await?;
     let rows = s
         .views
-        .query(move |c| oversight::records(c, &query, |u, cadre| sees(&scope, u, cadre)))
+        .query(move |c| oversight::records(c, &query, |u, cadre| scope.sees_record(u, cadre)))
         .await?;
     Ok(Json(rows))
 }

@@ -26,7 +26,6 @@ use domain::problem::{
     CloseProblem, PlanRectification, ProblemCommand, ProblemSource, ProblemStatus, ProblemType,
     RecordProgress, RegisterProblem, RejectClosing, RequestClosing, Severity,
 };
-use domain::user::Scope;
 use ledger::{ProblemQuery, ProblemView};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -40,10 +39,6 @@ const MAX_LIMIT: u32 = 1000;
 /// The one answer for a problem that does not exist or is outside the scope: no id in it.
 fn missing() -> ApiError {
     ApiError::not_found("no such problem")
-}
-
-fn sees(scope: &Scope, unit: UnitId, cadre: Option<CadreId>) -> bool {
-    scope.sees_unit(unit) || cadre.is_some_and(|c| scope.sees_cadre(c))
 }
 
 /// A problem to register.
@@ -117,7 +112,7 @@ async fn step(
     s.app
         .problem(id)
         .await?
-        .filter(|p| sees(acting.scope(), p.unit_id, p.cadre_id))
+        .filter(|p| acting.scope().sees_record(p.unit_id, p.cadre_id))
         .ok_or_else(missing)?;
     let actor = s.app.problem_actor(&acting.principal.user.account).await?;
     let out = s.app.problem_command(c, actor, &meta).await?;
@@ -443,7 +438,7 @@ pub async fn get(
         .views
         .query(move |c| ledger::problem(c, id, as_of))
         .await?
-        .filter(|p| sees(scope, p.unit_id, p.cadre_id))
+        .filter(|p| scope.sees_record(p.unit_id, p.cadre_id))
         .ok_or_else(missing)?;
     Ok(Json(found))
 }

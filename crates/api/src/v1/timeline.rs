@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::State;
 use board::ObligationView;
 use chrono::{DateTime, Utc};
-use domain::events::{HistoryRead, stream};
+use domain::events::stream;
 use domain::ids::{CadreId, ObligationId, UnitId};
 use domain::light::Light;
 use domain::user::Scope;
@@ -175,10 +175,9 @@ pub struct Diff {
 }
 
 fn instants(s: &AppState, q: &DiffQuery) -> Result<(DateTime<Utc>, DateTime<Utc>), ApiError> {
-    let from = crate::extract::as_of(Some(&q.from), s.app.clock().now())
-        .map_err(|e| ApiError::invalid("from", e.detail))?;
-    let to = crate::extract::as_of(q.to.as_deref(), s.app.clock().now())
-        .map_err(|e| ApiError::invalid("to", e.detail))?;
+    let now = s.app.clock().now();
+    let from = crate::extract::instant("from", Some(&q.from))?.unwrap_or(now);
+    let to = crate::extract::instant("to", q.to.as_deref())?.unwrap_or(now);
     if to < from {
         return Err(ApiError::invalid(
             "to",
@@ -237,33 +236,11 @@ pub async fn cadre_diff(
     Path(id): Path<CadreId>,
     Params(q): Params<DiffQuery>,
 ) -> Result<Json<Diff>, ApiError> {
-    let scope = acting.reader()?.clone();
+    acting.reader()?;
     let (from, to) = instants(&s, &q)?;
-    let purpose = q
-        .purpose
-        .as_deref()
-        .map(HistoryRead::purpose)
-        .transpose()?
-        .unwrap_or_default();
-    let missing = || ApiError::not_found("no such cadre");
-    if !scope.sees_cadre(id) {
-        return Err(missing());
-    }
-    let cadre_stream =
-        event_store::StreamName::new(stream::cadre(id)).map_err(ApiError::internal)?;
-    if s.store.stream_version(&cadre_stream).await? == 0 {
-        return Err(missing());
-    }
-    if acting.principal.cadre() != Some(id) {
-        let read = HistoryRead {
-            reader: acting.user_id(),
-            cadre_id: id,
-            as_of: Some(to),
-            purpose,
-        };
-        let meta = acting.meta(&format!("GET /cadres/{id}/history/diff"), &q);
-        s.app.record_history_read(read, &meta).await?;
-    }
+    let purpose = super::history::purpose(q.purpose.as_deref())?;
+    let route = format!("GET /cadres/{id}/history/diff");
+    super::history::record_read(&s, &acting, id, Some(to), purpose, &route, &q).await?;
     let streams = cadre_streams(&s, id, to).await?;
     let events = between(&s, streams, from, to).await?;
     let (then, now) = s
