@@ -5,8 +5,9 @@ use crate::sql;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::accountability::{Basis, Measure, TargetKind};
 use domain::ids::{CadreId, DecisionId, UnitId};
+use projector::Page;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension as _, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension as _, Row, params};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -202,42 +203,23 @@ pub fn decisions(
     q: &DecisionQuery,
     visible: impl Fn(UnitId, Option<CadreId>) -> bool,
 ) -> rusqlite::Result<Vec<DecisionView>> {
-    let limit = usize::try_from(q.limit).unwrap_or(usize::MAX);
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
     let before = q
         .before
         .map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
-    let mut statement = String::from(sql::RECORDS);
-    let mut args = vec![Value::Integer(before)];
-    let filters = [
-        (sql::AND_KIND, q.kind.map(|k| k.as_str().to_owned())),
-        (sql::AND_UNIT, q.unit.map(|u| u.to_string())),
-        (sql::AND_CADRE, q.cadre.map(|c| c.to_string())),
-        (sql::AND_FROM, q.from.map(|d| d.to_string())),
-        (sql::AND_TO, q.to.map(|d| d.to_string())),
-    ];
-    for (fragment, value) in filters {
-        if let Some(v) = value {
-            statement.push_str(fragment);
-            args.push(Value::Text(v));
-        }
+    Page {
+        select: sql::RECORDS,
+        first: Value::Integer(before),
+        filters: vec![
+            (sql::AND_KIND, q.kind.map(|k| k.as_str().to_owned())),
+            (sql::AND_UNIT, q.unit.map(|u| u.to_string())),
+            (sql::AND_CADRE, q.cadre.map(|c| c.to_string())),
+            (sql::AND_FROM, q.from.map(|d| d.to_string())),
+            (sql::AND_TO, q.to.map(|d| d.to_string())),
+        ],
+        order: sql::RECORDS_ORDER,
+        limit: q.limit,
     }
-    statement.push_str(sql::RECORDS_ORDER);
-    let mut stmt = c.prepare_cached(&statement)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    let mut page = Vec::new();
-    while let Some(r) = rows.next()? {
-        if !visible(req(r, 0)?, opt(r, 1)?) {
-            continue;
-        }
-        page.push(record_row(r)?);
-        if page.len() == limit {
-            break;
-        }
-    }
-    Ok(page)
+    .read(c, |r| Ok(visible(req(r, 0)?, opt(r, 1)?)), record_row)
 }
 
 /// Per unit, how many accountability measures were decided (not talks held) against the

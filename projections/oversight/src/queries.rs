@@ -6,8 +6,9 @@ use crate::sql;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{CadreId, ImportId, OversightId, UnitId};
 use domain::oversight::{OrgIndex, OversightKind};
+use projector::Page;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension as _, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension as _, Row, params};
 use serde::Serialize;
 use std::str::FromStr;
 
@@ -160,43 +161,24 @@ pub fn records(
     q: &RecordQuery,
     visible: impl Fn(UnitId, Option<CadreId>) -> bool,
 ) -> rusqlite::Result<Vec<RecordView>> {
-    let limit = usize::try_from(q.limit).unwrap_or(usize::MAX);
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
     let before = q
         .before
         .map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
-    let mut statement = String::from(sql::RECORDS);
-    let mut args = vec![Value::Integer(before)];
-    let filters = [
-        (sql::AND_KIND, q.kind.map(|k| k.as_str().to_owned())),
-        (sql::AND_UNIT, q.unit.map(|u| u.to_string())),
-        (sql::AND_CADRE, q.cadre.map(|c| c.to_string())),
-        (sql::AND_FROM, q.from.map(|d| d.to_string())),
-        (sql::AND_TO, q.to.map(|d| d.to_string())),
-        (sql::AND_IMPORT, q.import_id.map(|i| i.to_string())),
-    ];
-    for (fragment, value) in filters {
-        if let Some(v) = value {
-            statement.push_str(fragment);
-            args.push(Value::Text(v));
-        }
+    Page {
+        select: sql::RECORDS,
+        first: Value::Integer(before),
+        filters: vec![
+            (sql::AND_KIND, q.kind.map(|k| k.as_str().to_owned())),
+            (sql::AND_UNIT, q.unit.map(|u| u.to_string())),
+            (sql::AND_CADRE, q.cadre.map(|c| c.to_string())),
+            (sql::AND_FROM, q.from.map(|d| d.to_string())),
+            (sql::AND_TO, q.to.map(|d| d.to_string())),
+            (sql::AND_IMPORT, q.import_id.map(|i| i.to_string())),
+        ],
+        order: sql::RECORDS_ORDER,
+        limit: q.limit,
     }
-    statement.push_str(sql::RECORDS_ORDER);
-    let mut stmt = c.prepare_cached(&statement)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    let mut page = Vec::new();
-    while let Some(r) = rows.next()? {
-        if !visible(req(r, 1)?, opt(r, 2)?) {
-            continue;
-        }
-        page.push(record_row(r)?);
-        if page.len() == limit {
-            break;
-        }
-    }
-    Ok(page)
+    .read(c, |r| Ok(visible(req(r, 1)?, opt(r, 2)?)), record_row)
 }
 
 fn import_row(r: &Row<'_>) -> rusqlite::Result<ImportView> {

@@ -19,6 +19,7 @@ mod error;
 mod fold;
 mod models;
 mod options;
+mod page;
 mod projection;
 mod rebuild;
 mod runtime;
@@ -29,6 +30,7 @@ pub use catch_up::{CatchUpReport, catch_up, catch_up_with, rebuild, rebuild_with
 pub use error::ProjectionError;
 pub use models::{Checkpoint, ReadModels};
 pub use options::ProjectorOptions;
+pub use page::Page;
 pub use projection::Projection;
 pub use rebuild::RebuildReport;
 pub use runtime::{ProjectorHandle, ProjectorState, ProjectorStatus, spawn};
