@@ -59,4 +59,18 @@ pub enum InvalidInput {
     NilEventId,
     #[error("schema version must be at least 1")]
     SchemaVersion,
+    #[error("an imported event must be at position {expected}, not {found}")]
+    ImportPosition { expected: u64, found: u64 },
+    #[error("an imported event of stream {stream} must have version {expected}, not {found}")]
+    ImportVersion {
+        stream: String,
+        expected: u64,
+        found: u64,
+    },
+    #[error("the imported event at position {position} was recorded before the one before it")]
+    ImportRecordedAt { position: u64 },
+    #[error(
+        "the imported event at position {position} cannot belong to an append that began at {append_start}"
+    )]
+    ImportAppendStart { position: u64, append_start: u64 },
 }

@@ -8,20 +8,24 @@
 
 pub mod canonical;
 mod clock;
+mod copy;
 mod envelope;
 mod error;
 mod limits;
 mod names;
 mod payload;
+mod retry;
 mod store;
 mod subscription;
 
 pub use canonical::canonical_json;
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
+pub use copy::{CopiedEvent, validate_import};
 pub use envelope::{AppendResult, ExpectedVersion, NewEvent, RecordedEvent, validate_append};
 pub use error::{InvalidInput, StoreError};
 pub use limits::{MAX_APPEND_BYTES, MAX_EVENTS_PER_APPEND, MAX_NAME_LEN, MAX_PAYLOAD_BYTES};
 pub use names::{Actor, Category, EventType, StreamName};
 pub use payload::Payload;
+pub use retry::{StoredMatch, judge_retry};
 pub use store::{Direction, EventStore, Filter, ReadAllPage};
 pub use subscription::{Batch, Subscription};

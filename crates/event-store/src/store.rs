@@ -1,5 +1,6 @@
 //! The [`EventStore`] port that every backend implements.
 
+use crate::copy::CopiedEvent;
 use crate::envelope::{AppendResult, ExpectedVersion, NewEvent, RecordedEvent};
 use crate::error::StoreError;
 use crate::names::{Category, EventType, StreamName, category_of};
@@ -116,10 +117,24 @@ pub trait EventStore: Send + Sync + std::fmt::Debug + 'static {
     /// The position of the last event in the log (0 if empty), as the store sees it now.
     async fn head(&self) -> Result<u64, StoreError>;
 
-    /// A watch on the head position, updated after each commit made by this process.
-    /// Subscriptions wait on it and also poll [`EventStore::head`] now and then, so
-    /// commits made by other processes are seen too.
+    /// A watch on the head position, updated after each commit made by this process (and,
+    /// where the backend can tell, by other processes). Subscriptions wait on it and also
+    /// poll [`EventStore::head`] now and then, so commits made by other processes are seen
+    /// in any case.
     fn watch_head(&self) -> watch::Receiver<u64>;
+
+    /// Reads up to `limit` events from position `from` (inclusive), each with the first
+    /// position of the append that stored it: the source side of copying a log to another
+    /// backend.
+    async fn read_for_copy(&self, from: u64, limit: usize) -> Result<Vec<CopiedEvent>, StoreError>;
+
+    /// Stores events exactly as another store recorded them — positions, versions,
+    /// `recorded_at`, appends and all — atomically, checked by
+    /// [`crate::validate_import`] against this log first (so the first must be at the
+    /// head + 1). An event id already stored is an [`StoreError::IdempotencyConflict`].
+    /// Returns the new head. Only for copying a whole log into a new store; ordinary
+    /// writes go through [`EventStore::append`].
+    async fn import(&self, events: Vec<CopiedEvent>) -> Result<u64, StoreError>;
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! writer binary that calls [`crash::run_writer`]; see the `crash` module.
 
 mod appends;
+mod copy;
 pub mod crash;
 mod fixtures;
 mod idempotency;
@@ -31,6 +32,10 @@ pub use appends::{
     a_conflict_writes_nothing_of_the_batch, a_failed_batch_writes_nothing,
     any_appends_whatever_the_version, exact_version_conflicts_report_the_actual_version,
     exact_zero_means_no_stream, no_stream_conflicts_once_the_stream_exists,
+};
+pub use copy::{
+    a_bad_import_is_refused_and_writes_nothing, an_import_is_stored_exactly_and_the_log_carries_on,
+    events_read_for_copying_carry_their_append,
 };
 pub use fixtures::{event, read_everything, stream};
 pub use idempotency::{
@@ -116,6 +121,9 @@ macro_rules! contract_tests {
             the_envelope_round_trips,
             large_and_chinese_payloads_round_trip_byte_for_byte,
             the_log_survives_close_and_reopen,
+            events_read_for_copying_carry_their_append,
+            an_import_is_stored_exactly_and_the_log_carries_on,
+            a_bad_import_is_refused_and_writes_nothing,
         }
     };
 }

@@ -17,14 +17,14 @@ mod writer;
 use async_trait::async_trait;
 pub use checkpointer::WalLimits;
 use event_store::{
-    AppendResult, Clock, Direction, EventStore, ExpectedVersion, Filter, NewEvent, ReadAllPage,
-    RecordedEvent, StoreError, StreamName, SystemClock, validate_append,
+    AppendResult, Clock, CopiedEvent, Direction, EventStore, ExpectedVersion, Filter, NewEvent,
+    ReadAllPage, RecordedEvent, StoreError, StreamName, SystemClock, validate_append,
 };
 use readers::Readers;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot, watch};
-use writer::{AppendRequest, Writer};
+use writer::{AppendRequest, ImportRequest, Request, Writer};
 
 /// Settings of a [`SqliteStore`].
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ pub struct SqliteStore {
 #[derive(Debug)]
 struct Inner {
     path: PathBuf,
-    queue: Mutex<Option<mpsc::Sender<AppendRequest>>>,
+    queue: Mutex<Option<mpsc::Sender<Request>>>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     head: watch::Receiver<u64>,
     readers: Arc<Readers>,
@@ -113,7 +113,7 @@ impl SqliteStore {
         let _ = tokio::task::spawn_blocking(move || inner.shut_down()).await;
     }
 
-    fn sender(&self) -> Result<mpsc::Sender<AppendRequest>, StoreError> {
+    fn sender(&self) -> Result<mpsc::Sender<Request>, StoreError> {
         lock(&self.inner.queue)
             .clone()
             .ok_or_else(|| StoreError::Unavailable("the event store was closed".into()))
@@ -163,12 +163,12 @@ impl EventStore for SqliteStore {
     ) -> Result<AppendResult, StoreError> {
         validate_append(&events)?;
         let (reply, answer) = oneshot::channel();
-        let request = AppendRequest {
+        let request = Request::Append(AppendRequest {
             stream: stream.clone(),
             expected,
             events,
             reply,
-        };
+        });
         self.sender()?
             .send(request)
             .await
@@ -219,5 +219,26 @@ impl EventStore for SqliteStore {
 
     fn watch_head(&self) -> watch::Receiver<u64> {
         self.inner.head.clone()
+    }
+
+    async fn read_for_copy(&self, from: u64, limit: usize) -> Result<Vec<CopiedEvent>, StoreError> {
+        self.inner
+            .readers
+            .run(move |conn| row::read_for_copy(conn, from, limit))
+            .await
+    }
+
+    async fn import(&self, events: Vec<CopiedEvent>) -> Result<u64, StoreError> {
+        if events.is_empty() {
+            return self.head().await;
+        }
+        let (reply, answer) = oneshot::channel();
+        self.sender()?
+            .send(Request::Import(ImportRequest { events, reply }))
+            .await
+            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
     }
 }

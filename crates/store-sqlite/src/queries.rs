@@ -52,3 +52,10 @@ pub(crate) const READ_ALL: &str = concat!(
 pub(crate) const SAVEPOINT: &str = "SAVEPOINT append";
 pub(crate) const RELEASE: &str = "RELEASE append";
 pub(crate) const ROLLBACK_TO: &str = "ROLLBACK TO append";
+
+/// The log with each event's append, for copying it to another store.
+pub(crate) const READ_FOR_COPY: &str = concat!(
+    "SELECT ",
+    columns!(),
+    ", append_start FROM events WHERE position >= ?1 ORDER BY position LIMIT ?2"
+);

@@ -4,8 +4,8 @@ use crate::errors::map;
 use crate::queries;
 use chrono::{DateTime, Utc};
 use event_store::{
-    Actor, Direction, EventType, Filter, Payload, ReadAllPage, RecordedEvent, StoreError,
-    StreamName,
+    Actor, CopiedEvent, Direction, EventType, Filter, Payload, ReadAllPage, RecordedEvent,
+    StoreError, StreamName,
 };
 use rusqlite::{Connection, OptionalExtension, Row};
 use uuid::Uuid;
@@ -100,6 +100,27 @@ pub(crate) fn append_start_at(conn: &Connection, position: u64) -> rusqlite::Res
         .query_row([int(position)], |r| r.get::<_, i64>(0))
         .optional()
         .map(|v| v.map(|v| v as u64))
+}
+
+/// Up to `limit` events from `from` on, each with the first position of its append.
+pub(crate) fn read_for_copy(
+    conn: &Connection,
+    from: u64,
+    limit: usize,
+) -> Result<Vec<CopiedEvent>, StoreError> {
+    let mut stmt = conn.prepare_cached(queries::READ_FOR_COPY).map_err(map)?;
+    let rows = stmt
+        .query_map(
+            rusqlite::params![int(from.max(1)), int(limit.max(1) as u64)],
+            |r| {
+                Ok(CopiedEvent {
+                    event: decode(r)?,
+                    append_start: r.get::<_, i64>(12)? as u64,
+                })
+            },
+        )
+        .map_err(map)?;
+    rows.collect::<Result<_, _>>().map_err(map)
 }
 
 pub(crate) fn read_stream(

@@ -12,7 +12,10 @@ use crate::errors::map;
 use crate::row::{self, int, micros};
 use crate::{migrate, queries};
 use chrono::{DateTime, Utc};
-use event_store::{AppendResult, Clock, ExpectedVersion, NewEvent, StoreError, StreamName};
+use event_store::{
+    AppendResult, Clock, CopiedEvent, ExpectedVersion, NewEvent, StoreError, StoredMatch,
+    StreamName, judge_retry, validate_import,
+};
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,6 +29,20 @@ pub(crate) struct AppendRequest {
     pub(crate) expected: ExpectedVersion,
     pub(crate) events: Vec<NewEvent>,
     pub(crate) reply: oneshot::Sender<Result<AppendResult, StoreError>>,
+}
+
+/// A copy of another log's events, waiting for the writer (see `EventStore::import`).
+#[derive(Debug)]
+pub(crate) struct ImportRequest {
+    pub(crate) events: Vec<CopiedEvent>,
+    pub(crate) reply: oneshot::Sender<Result<u64, StoreError>>,
+}
+
+/// What the writer is asked to do.
+#[derive(Debug)]
+pub(crate) enum Request {
+    Append(AppendRequest),
+    Import(ImportRequest),
 }
 
 type Answer = Result<AppendResult, StoreError>;
@@ -109,28 +126,37 @@ impl Writer {
         Ok(self)
     }
 
-    /// Serves appends until every sender is gone.
-    pub(crate) fn run(mut self, mut rx: mpsc::Receiver<AppendRequest>, head: watch::Sender<u64>) {
+    /// Serves appends (and imports, each on its own) until every sender is gone.
+    pub(crate) fn run(mut self, mut rx: mpsc::Receiver<Request>, head: watch::Sender<u64>) {
         let mut batch = Vec::new();
-        while let Some(first) = rx.blocking_recv() {
+        let mut held = None;
+        while let Some(first) = held.take().or_else(|| rx.blocking_recv()) {
+            let first = match first {
+                Request::Append(a) => a,
+                Request::Import(i) => {
+                    let answer = self.import(&i.events).inspect(|&h| advance(&head, h));
+                    let _ = i.reply.send(answer);
+                    continue;
+                }
+            };
             let mut events = first.events.len();
             batch.push(first);
             while events < self.max_batch_events {
                 match rx.try_recv() {
-                    Ok(next) => {
+                    Ok(Request::Append(next)) => {
                         events += next.events.len();
                         batch.push(next);
+                    }
+                    Ok(import) => {
+                        held = Some(import);
+                        break;
                     }
                     Err(_) => break,
                 }
             }
             let answers = match self.commit(&batch) {
                 Ok((answers, new_head)) => {
-                    head.send_if_modified(|h| {
-                        let moved = new_head > *h;
-                        *h = (*h).max(new_head);
-                        moved
-                    });
+                    advance(&head, new_head);
                     answers
                 }
                 Err(e) => {
@@ -145,6 +171,64 @@ impl Writer {
                 let _ = request.reply.send(answer);
             }
         }
+    }
+
+    /// Stores a copied page as it was recorded elsewhere, in one transaction, after
+    /// checking it against the log.
+    fn import(&mut self, events: &[CopiedEvent]) -> Result<u64, StoreError> {
+        self.versions.clear();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(map)?;
+        let (head, last) = row::head_and_time(&tx).map_err(map)?;
+        let mut versions = HashMap::new();
+        for c in events {
+            if !versions.contains_key(&c.event.stream) {
+                let v = row::version_of(&tx, c.event.stream.as_str()).map_err(map)?;
+                versions.insert(c.event.stream.clone(), v);
+            }
+        }
+        let last = (head > 0)
+            .then(|| DateTime::<Utc>::from_timestamp_micros(last))
+            .flatten();
+        validate_import(events, head, last, &versions)?;
+        for c in events {
+            if row::find_by_id(&tx, c.event.event_id)
+                .map_err(map)?
+                .is_some()
+            {
+                return Err(StoreError::IdempotencyConflict {
+                    event_id: c.event.event_id,
+                });
+            }
+        }
+        let mut insert = tx.prepare_cached(queries::INSERT).map_err(map)?;
+        for c in events {
+            let e = &c.event;
+            insert
+                .execute(params![
+                    int(e.position),
+                    e.event_id.as_bytes().as_slice(),
+                    e.stream.as_str(),
+                    int(e.version),
+                    e.event_type.as_str(),
+                    i64::from(e.schema_version),
+                    micros(e.occurred_at),
+                    micros(e.recorded_at),
+                    e.actor.as_str(),
+                    e.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()),
+                    e.causation_id.as_ref().map(|u| u.as_bytes().as_slice()),
+                    e.payload.as_str(),
+                    int(c.append_start),
+                ])
+                .map_err(map)?;
+        }
+        drop(insert);
+        tx.commit().map_err(map)?;
+        let new_head = head + events.len() as u64;
+        self.known_head = new_head;
+        Ok(new_head)
     }
 
     /// Writes a batch in one transaction. The outer error aborts the whole batch.
@@ -184,6 +268,15 @@ impl Writer {
         self.known_head = head;
         Ok((answers, head))
     }
+}
+
+/// Moves the head watch forward (never back).
+fn advance(head: &watch::Sender<u64>, new_head: u64) {
+    head.send_if_modified(|h| {
+        let moved = new_head > *h;
+        *h = (*h).max(new_head);
+        moved
+    });
 }
 
 /// Checks and inserts one request inside the batch's transaction; `current` is the
@@ -284,43 +377,28 @@ fn replay_of_earlier_append(
 ) -> rusqlite::Result<Option<Answer>> {
     let mut stored = Vec::new();
     for e in &request.events {
-        if let Some((s, start)) = row::find_by_id(tx, e.event_id)? {
-            stored.push((e, s, start));
+        if let Some(found) = row::find_by_id(tx, e.event_id)? {
+            stored.push((e, found));
         } else if !stored.is_empty() {
             break;
         }
     }
-    let Some((first_new, first, start)) = stored.first() else {
+    let Some((_, (last, _))) = stored.last() else {
         return Ok(None);
     };
-    if let Some((e, _, _)) = stored
+    let next_start = row::append_start_at(tx, last.position + 1)?;
+    let matches: Vec<_> = stored
         .iter()
-        .find(|(e, s, _)| !(s.stream == request.stream && e.same_content_as(s)))
-    {
-        return Ok(Some(Err(StoreError::IdempotencyConflict {
-            event_id: e.event_id,
-        })));
-    }
-    // A retry repeats one whole earlier append: every event stored, all by the same
-    // append, which began with the first of them and ended with the last.
-    let (_, last, _) = &stored[stored.len() - 1];
-    let whole = stored.len() == request.events.len()
-        && first.position == *start
-        && stored
-            .iter()
-            .enumerate()
-            .all(|(i, (_, s, st))| st == start && s.position == first.position + i as u64)
-        && row::append_start_at(tx, last.position + 1)? != Some(*start);
-    Ok(Some(if whole {
-        Ok(AppendResult {
-            stream_version: last.version,
-            positions: stored.iter().map(|(_, s, _)| s.position).collect(),
-            recorded_at: last.recorded_at,
-            deduplicated: true,
+        .map(|(new, (stored, append_start))| StoredMatch {
+            new,
+            stored,
+            append_start: *append_start,
         })
-    } else {
-        Err(StoreError::IdempotencyConflict {
-            event_id: first_new.event_id,
-        })
-    }))
+        .collect();
+    Ok(Some(judge_retry(
+        &request.stream,
+        &request.events,
+        &matches,
+        next_start,
+    )))
 }
