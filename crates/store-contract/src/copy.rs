@@ -5,7 +5,7 @@ use crate::Harness;
 use crate::fixtures::{assert_log_is, ev, evs, open_empty, read_everything, stream};
 use chrono::{DateTime, Duration, Utc};
 use event_store::{
-    CopiedEvent, EventStore, ExpectedVersion, InvalidInput, NewEvent, RecordedEvent, StoreError,
+    CopiedEvent, ExpectedVersion, InvalidInput, NewEvent, RecordedEvent, StoreError,
 };
 
 /// A log recorded elsewhere in January 2026: appends of 3, 1 and 2 events to `unit-a`,
