@@ -1,0 +1,390 @@
+//! The PostgreSQL event store: one log that several dutytrace processes share.
+//!
+//! - **Gap-free global order across processes**: every append locks the one-row head
+//!   table before it assigns positions and holds the lock until it commits, so commits
+//!   follow one another in position order. A reader that sees position p can see every
+//!   position below it, and no later commit ever fills a hole below p — the
+//!   "late-committing sequence value" that made subscribers of Marten, Axon and Message DB
+//!   skip events cannot happen (ADR 0013).
+//! - **Group commit**: within a process one writer task drains every append waiting into
+//!   one transaction, one round trip per step and one WAL flush for the batch.
+//! - **Live**: each commit `pg_notify`s its new head on the schema's channel; every process
+//!   LISTENs on it with a connection of its own (and subscriptions poll as a fallback).
+//! - **Durable and append-only**: acknowledged after commit (`synchronous_commit` as the
+//!   server has it; `on` by default); triggers refuse `UPDATE`, `DELETE` and `TRUNCATE`.
+//! - **Migrations** are embedded and applied at open, under an advisory lock.
+//! - **Reconnects by itself**: connections come from a pool that replaces broken ones; a
+//!   failure while the server is away is `StoreError::Unavailable`.
+//!
+//! The URL is libpq's: `postgres://user@host:5432/db?sslmode=disable`; a schema other
+//! than `public` is chosen with `options=-csearch_path%3Dname` (it must exist).
+
+mod errors;
+mod listen;
+mod migrate;
+mod queries;
+mod row;
+mod writer;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use event_store::{
+    AppendResult, Clock, CopiedEvent, Direction, EventStore, ExpectedVersion, Filter, NewEvent,
+    ReadAllPage, RecordedEvent, StoreError, StreamName, SystemClock, validate_append,
+};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
+use tokio_postgres::config::{Host, SslMode};
+use tokio_postgres::{Config, NoTls};
+use writer::{AppendRequest, ImportRequest, Request, Writer};
+
+/// Settings of a [`PostgresStore`].
+#[derive(Debug, Clone)]
+pub struct PostgresOptions {
+    /// Most connections in the pool (the writer takes one per batch; reads the others).
+    pub pool_size: usize,
+    /// Most events the writer puts in one transaction.
+    pub max_batch_events: usize,
+    /// Where `recorded_at` comes from.
+    pub clock: Arc<dyn Clock>,
+    /// How long to try to reach the server before giving up (unless the URL sets
+    /// `connect_timeout`).
+    pub connect_timeout: Duration,
+}
+
+impl Default for PostgresOptions {
+    fn default() -> Self {
+        Self {
+            pool_size: 16,
+            max_batch_events: 20_000,
+            clock: Arc::new(SystemClock),
+            connect_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The PostgreSQL event store. Cheap to clone; [`PostgresStore::close`] stops its tasks.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pool: Pool,
+    target: String,
+    queue: Mutex<Option<mpsc::Sender<Request>>>,
+    writer: Mutex<Option<JoinHandle<()>>>,
+    listener: JoinHandle<()>,
+    head: watch::Receiver<u64>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.listener.abort();
+    }
+}
+
+/// Whether a URL names the PostgreSQL backend.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Parses a `postgres://` URL into the driver's configuration, with dutytrace's defaults
+/// for what the URL leaves open.
+pub fn config_from_url(url: &str, options: &PostgresOptions) -> Result<Config, StoreError> {
+    if !is_postgres_url(url) {
+        return Err(StoreError::Unavailable(format!(
+            "{} is not a postgres:// URL",
+            redact(url)
+        )));
+    }
+    let mut config = Config::from_str(url).map_err(|e| {
+        StoreError::Unavailable(format!("the store URL {} is not valid: {e}", redact(url)))
+    })?;
+    if config.get_ssl_mode() == SslMode::Require {
+        return Err(StoreError::Unavailable(
+            "sslmode=require: this build connects to PostgreSQL without TLS; use \
+             sslmode=disable on a trusted network or a local socket"
+                .into(),
+        ));
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("dutytrace");
+    }
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(options.connect_timeout);
+    }
+    config.keepalives(true);
+    config.keepalives_idle(Duration::from_secs(30));
+    Ok(config)
+}
+
+/// Where a configuration points, for messages: user, hosts, ports and database, never the
+/// password.
+pub fn describe(config: &Config) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => name.clone(),
+            Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    let ports: Vec<String> = config.get_ports().iter().map(u16::to_string).collect();
+    format!(
+        "postgres://{}@{}:{}/{}",
+        config.get_user().unwrap_or(""),
+        if hosts.is_empty() {
+            "localhost".to_owned()
+        } else {
+            hosts.join(",")
+        },
+        if ports.is_empty() {
+            "5432".to_owned()
+        } else {
+            ports.join(",")
+        },
+        config.get_dbname().unwrap_or("")
+    )
+}
+
+/// A URL with any password replaced by `***`.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+impl PostgresStore {
+    /// Connects to the server named by `url`, brings the schema up to date, and starts the
+    /// writer and the listener. Fails with [`StoreError::Unavailable`] naming the server
+    /// if it cannot be reached.
+    pub async fn connect(url: &str, options: PostgresOptions) -> Result<Self, StoreError> {
+        let config = config_from_url(url, &options)?;
+        let target = describe(&config);
+        let unreachable = |e: StoreError| match e {
+            StoreError::Unavailable(m) => {
+                StoreError::Unavailable(format!("cannot reach PostgreSQL at {target}: {m}"))
+            }
+            other => other,
+        };
+        let (mut client, connection) = config
+            .connect(NoTls)
+            .await
+            .map_err(errors::map)
+            .map_err(unreachable)?;
+        let driver = tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        let schema = client
+            .query_one(queries::SCHEMA, &[])
+            .await
+            .map_err(errors::map)?;
+        let (schema, oid): (Option<String>, Option<i64>) = (schema.get(0), schema.get(1));
+        let (Some(schema), Some(oid)) = (schema, oid) else {
+            return Err(StoreError::Unavailable(format!(
+                "{target}: the search_path names no schema that exists; create it first \
+                 (CREATE SCHEMA …)"
+            )));
+        };
+        migrate::migrate(&mut client).await?;
+        drop(client);
+        driver.abort();
+
+        let manager = Manager::from_config(
+            config.clone(),
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(options.pool_size.max(2))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(Duration::from_secs(30)))
+            .create_timeout(Some(options.connect_timeout))
+            .recycle_timeout(Some(Duration::from_secs(5)))
+            .build()
+            .map_err(|e| StoreError::Internal(format!("cannot build the connection pool: {e}")))?;
+        let head = row::head(&pool).await?;
+        let channel = format!("dutytrace_log_{oid}");
+        tracing::info!(store = %target, schema = %schema, head, "PostgreSQL event log opened");
+
+        let (head_tx, head_rx) = watch::channel(head);
+        let listener = tokio::spawn(listen::listen(
+            config,
+            pool.clone(),
+            channel.clone(),
+            head_tx.clone(),
+        ));
+        let (queue, rx) = mpsc::channel(4096);
+        let writer = Writer {
+            pool: pool.clone(),
+            clock: options.clock,
+            max_batch_events: options.max_batch_events.max(1),
+            channel,
+            versions: Default::default(),
+            known_head: head,
+        };
+        let writer = tokio::spawn(writer.run(rx, head_tx));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                pool,
+                target,
+                queue: Mutex::new(Some(queue)),
+                writer: Mutex::new(Some(writer)),
+                listener,
+                head: head_rx,
+            }),
+        })
+    }
+
+    /// Where the store is (never with the password).
+    pub fn target(&self) -> &str {
+        &self.inner.target
+    }
+
+    /// Stops accepting appends, lets the writer finish what it has, waits for it, and
+    /// closes the connections.
+    pub async fn close(&self) {
+        lock(&self.inner.queue).take();
+        let writer = lock(&self.inner.writer).take();
+        if let Some(w) = writer {
+            let _ = w.await;
+        }
+        self.inner.listener.abort();
+        self.inner.pool.close();
+    }
+
+    fn sender(&self) -> Result<mpsc::Sender<Request>, StoreError> {
+        lock(&self.inner.queue)
+            .clone()
+            .ok_or_else(|| StoreError::Unavailable("the event store was closed".into()))
+    }
+
+    async fn send<T>(
+        &self,
+        request: Request,
+        answer: oneshot::Receiver<Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        self.sender()?
+            .send(request)
+            .await
+            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[async_trait]
+impl EventStore for PostgresStore {
+    async fn append(
+        &self,
+        stream: &StreamName,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<AppendResult, StoreError> {
+        validate_append(&events)?;
+        let (reply, answer) = oneshot::channel();
+        let request = Request::Append(AppendRequest {
+            stream: stream.clone(),
+            expected,
+            events,
+            reply,
+        });
+        self.send(request, answer).await
+    }
+
+    async fn read_stream(
+        &self,
+        stream: &StreamName,
+        direction: Direction,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        row::read_stream(&self.inner.pool, stream, direction, from, limit).await
+    }
+
+    async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError> {
+        row::stream_version(&self.inner.pool, stream).await
+    }
+
+    async fn read_all(
+        &self,
+        from: u64,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<ReadAllPage, StoreError> {
+        row::read_all(&self.inner.pool, from, filter, limit).await
+    }
+
+    async fn head(&self) -> Result<u64, StoreError> {
+        row::head(&self.inner.pool).await
+    }
+
+    fn watch_head(&self) -> watch::Receiver<u64> {
+        self.inner.head.clone()
+    }
+
+    async fn read_for_copy(&self, from: u64, limit: usize) -> Result<Vec<CopiedEvent>, StoreError> {
+        row::read_for_copy(&self.inner.pool, from, limit).await
+    }
+
+    async fn import(&self, events: Vec<CopiedEvent>) -> Result<u64, StoreError> {
+        if events.is_empty() {
+            return self.head().await;
+        }
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Import(ImportRequest { events, reply }), answer)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(
+            redact("postgres://dt:s3cret@db.example:5432/dutytrace?sslmode=disable"),
+            "postgres://dt:***@db.example:5432/dutytrace?sslmode=disable"
+        );
+        assert_eq!(redact("postgres://dt@db/x"), "postgres://dt@db/x");
+        let config = config_from_url(
+            "postgres://dt:s3cret@db.example:6543/dutytrace?sslmode=disable",
+            &PostgresOptions::default(),
+        )
+        .expect("a valid URL");
+        assert_eq!(describe(&config), "postgres://dt@db.example:6543/dutytrace");
+    }
+
+    #[test]
+    fn bad_urls_are_refused_with_the_reason() {
+        let options = PostgresOptions::default();
+        let err = config_from_url("mysql://x", &options).expect_err("not postgres");
+        assert!(err.to_string().contains("not a postgres:// URL"), "{err}");
+        let err = config_from_url("postgres://h/db?sslmode=require", &options)
+            .expect_err("TLS is not built in");
+        assert!(err.to_string().contains("sslmode=require"), "{err}");
+        let err = config_from_url("postgres://h/db?nonsense=1", &options).expect_err("unknown");
+        assert!(err.to_string().contains("not valid"), "{err}");
+    }
+}

@@ -1,0 +1,162 @@
+//! The PostgreSQL server the tests use, and a harness giving each test a schema of its own.
+//!
+//! The server is `DUTYTRACE_TEST_POSTGRES` (default: the machine's own,
+//! `postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable`). When it cannot be
+//! reached, a test says so on stderr and passes without running — unless
+//! `DUTYTRACE_REQUIRE_POSTGRES=1` (as in CI, `.ci/run`), when it fails.
+
+use async_trait::async_trait;
+use event_store::EventStore;
+use std::sync::{Arc, Mutex};
+use store_contract::Harness;
+use store_postgres::{PostgresOptions, PostgresStore};
+use tokio_postgres::NoTls;
+
+/// Names the server the tests use.
+pub const URL_ENV: &str = "DUTYTRACE_TEST_POSTGRES";
+/// Set to `1` to make a missing server a failure instead of a skip.
+pub const REQUIRE_ENV: &str = "DUTYTRACE_REQUIRE_POSTGRES";
+/// The machine's own server.
+pub const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable";
+
+/// The server's URL and an open connection to it, or `None` (said on stderr) if it cannot
+/// be reached and is not required.
+async fn admin() -> Option<(String, tokio_postgres::Client)> {
+    let url = std::env::var(URL_ENV).unwrap_or_else(|_| DEFAULT_URL.to_owned());
+    match tokio_postgres::connect(&url, NoTls).await {
+        Ok((client, connection)) => {
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            Some((url, client))
+        }
+        Err(e) if std::env::var(REQUIRE_ENV).as_deref() == Ok("1") => {
+            panic!("{REQUIRE_ENV}=1 but PostgreSQL at {url} cannot be reached: {e}")
+        }
+        Err(e) => {
+            eprintln!(
+                "skipped: no PostgreSQL at {url} ({e}); set {URL_ENV} to a server to run this test"
+            );
+            None
+        }
+    }
+}
+
+/// `url` with the schema as its search path.
+pub fn with_schema(url: &str, schema: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-csearch_path%3D{schema}")
+}
+
+/// A new, empty schema on the test server, dropped (with everything in it) when this is
+/// dropped.
+#[derive(Debug)]
+pub struct TestSchema {
+    base: String,
+    name: String,
+}
+
+impl TestSchema {
+    /// Creates the schema, or `None` if there is no server (see the module's doc).
+    pub async fn new() -> Option<Self> {
+        let (base, client) = admin().await?;
+        let name = format!("dt_{}", uuid::Uuid::new_v4().simple());
+        client
+            .batch_execute(&format!("CREATE SCHEMA {name}"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create schema {name} on {base}: {e}"));
+        Some(Self { base, name })
+    }
+
+    /// The URL of the schema: the server's, with the schema as its search path.
+    pub fn url(&self) -> String {
+        with_schema(&self.base, &self.name)
+    }
+}
+
+impl Drop for TestSchema {
+    fn drop(&mut self) {
+        let (base, name) = (self.base.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: drop the schema
+        // from a thread with a runtime of its own, and wait for it.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let (client, connection) = tokio_postgres::connect(&base, NoTls).await.ok()?;
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                });
+                client
+                    .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("warning: could not drop the test schema {}", self.name);
+        }
+    }
+}
+
+/// A PostgreSQL event store in a schema of its own.
+#[derive(Debug)]
+pub struct PostgresHarness {
+    schema: TestSchema,
+    open: Mutex<Vec<PostgresStore>>,
+}
+
+impl PostgresHarness {
+    /// A harness on a new, empty schema, or `None` if there is no server.
+    pub async fn new() -> Option<Self> {
+        Some(Self {
+            schema: TestSchema::new().await?,
+            open: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn opened(&self) -> std::sync::MutexGuard<'_, Vec<PostgresStore>> {
+        self.open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[async_trait]
+impl Harness for PostgresHarness {
+    async fn open(&self) -> Arc<dyn EventStore> {
+        let options = PostgresOptions {
+            pool_size: 6,
+            ..PostgresOptions::default()
+        };
+        let store = PostgresStore::connect(&self.url(), options)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open the store in {}: {e}", self.schema.name));
+        self.opened().push(store.clone());
+        Arc::new(store)
+    }
+
+    async fn close(&self, store: Arc<dyn EventStore>) {
+        drop(store);
+        let stores: Vec<_> = self.opened().drain(..).collect();
+        for s in stores {
+            s.close().await;
+        }
+    }
+
+    fn url(&self) -> String {
+        self.schema.url()
+    }
+}
+
+impl Drop for PostgresHarness {
+    fn drop(&mut self) {
+        // Close the pools first, so no connection of ours holds the schema's tables.
+        for s in self.opened().drain(..) {
+            drop(s);
+        }
+    }
+}
