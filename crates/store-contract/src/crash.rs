@@ -173,18 +173,19 @@ pub async fn run_writer(store: Arc<dyn EventStore>, run: u64, tasks: u64) -> Res
     Ok(())
 }
 
-/// Runs the writer binary `runs` times against the harness's location, each time killing
-/// it with SIGKILL mid-load, and checks after each kill that every acknowledged append is
-/// present at its positions and every append present is whole.
-pub async fn crash_recovery(h: &dyn Harness, writer_bin: &Path, runs: u64) {
-    let url = h.url();
-    let mut acked: BTreeMap<AppendId, Vec<u64>> = BTreeMap::new();
-    for run in 1..=runs {
-        let seed = std::collections::hash_map::RandomState::new().hash_one((run, Instant::now()));
-        let wait_for_acks = 1 + seed % 60;
-        let extra = Duration::from_micros((seed >> 16) % 15_000);
+/// A running writer process and the acknowledgements read from it so far.
+pub(crate) struct WriterProcess {
+    run: u64,
+    child: tokio::process::Child,
+    lines: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    pub(crate) acks: Vec<Ack>,
+}
+
+impl WriterProcess {
+    /// Starts `writer_bin` on the store at `url` as run `run`.
+    pub(crate) fn start(writer_bin: &Path, url: &str, run: u64) -> Self {
         let mut child = tokio::process::Command::new(writer_bin)
-            .args([url.clone(), run.to_string(), WRITER_TASKS.to_string()])
+            .args([url.to_owned(), run.to_string(), WRITER_TASKS.to_string()])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -192,18 +193,26 @@ pub async fn crash_recovery(h: &dyn Harness, writer_bin: &Path, runs: u64) {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", writer_bin.display()));
         let stdout = child.stdout.take().expect("the writer's stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let mut acks = Vec::new();
+        Self {
+            run,
+            child,
+            lines: BufReader::new(stdout).lines(),
+            acks: Vec::new(),
+        }
+    }
 
-        // Let it acknowledge some appends, then kill it a random moment later.
+    /// Reads acknowledgements until there are at least `n` (within 60 s).
+    pub(crate) async fn wait_for_acks(&mut self, n: u64) {
+        let run = self.run;
         let waited = tokio::time::timeout(Duration::from_secs(60), async {
-            while (acks.len() as u64) < wait_for_acks {
-                match lines
+            while (self.acks.len() as u64) < n {
+                match self
+                    .lines
                     .next_line()
                     .await
                     .expect("reading the writer's stdout")
                 {
-                    Some(line) => acks.extend(Ack::parse(&line)),
+                    Some(line) => self.acks.extend(Ack::parse(&line)),
                     None => return false,
                 }
             }
@@ -213,28 +222,33 @@ pub async fn crash_recovery(h: &dyn Harness, writer_bin: &Path, runs: u64) {
         match waited {
             Ok(true) => {}
             Ok(false) => {
-                let status = child.wait().await.expect("the writer's status");
+                let status = self.child.wait().await.expect("the writer's status");
                 panic!(
                     "run {run}: the writer ended by itself ({status}) after {} acks",
-                    acks.len()
+                    self.acks.len()
                 );
             }
             Err(_) => panic!(
                 "run {run}: the writer acknowledged only {} appends in 60 s",
-                acks.len()
+                self.acks.len()
             ),
         }
-        tokio::time::sleep(extra).await;
-        child.start_kill().expect("SIGKILL the writer");
+    }
+
+    /// Kills it with SIGKILL; returns every acknowledgement it made before dying.
+    pub(crate) async fn kill(mut self) -> Vec<Ack> {
+        let run = self.run;
+        self.child.start_kill().expect("SIGKILL the writer");
         // Whatever it acknowledged before dying is still in the pipe.
-        while let Some(line) = lines
+        while let Some(line) = self
+            .lines
             .next_line()
             .await
             .expect("reading the writer's stdout")
         {
-            acks.extend(Ack::parse(&line));
+            self.acks.extend(Ack::parse(&line));
         }
-        let status = child.wait().await.expect("the writer's status");
+        let status = self.child.wait().await.expect("the writer's status");
         assert!(
             !status.success(),
             "run {run}: the writer was not killed: {status}"
@@ -248,15 +262,41 @@ pub async fn crash_recovery(h: &dyn Harness, writer_bin: &Path, runs: u64) {
                 "run {run}: not killed by SIGKILL: {status}"
             );
         }
-        let in_run = acks.len();
-        for ack in acks {
+        for ack in &self.acks {
             assert_eq!(ack.id.run, run, "an ack from another run: {ack}");
-            assert!(
-                acked.insert(ack.id, ack.positions).is_none(),
-                "acked twice: {:?}",
-                ack.id
-            );
         }
+        self.acks
+    }
+}
+
+/// Adds a run's acknowledgements to those of earlier runs; each append is acked once.
+pub(crate) fn record_acks(acked: &mut BTreeMap<AppendId, Vec<u64>>, acks: Vec<Ack>) {
+    for ack in acks {
+        assert!(
+            acked.insert(ack.id, ack.positions).is_none(),
+            "acked twice: {:?}",
+            ack.id
+        );
+    }
+}
+
+/// Runs the writer binary `runs` times against the harness's location, each time killing
+/// it with SIGKILL mid-load, and checks after each kill that every acknowledged append is
+/// present at its positions and every append present is whole.
+pub async fn crash_recovery(h: &dyn Harness, writer_bin: &Path, runs: u64) {
+    let url = h.url();
+    let mut acked: BTreeMap<AppendId, Vec<u64>> = BTreeMap::new();
+    for run in 1..=runs {
+        let seed = std::collections::hash_map::RandomState::new().hash_one((run, Instant::now()));
+        let wait_for_acks = 1 + seed % 60;
+        let extra = Duration::from_micros((seed >> 16) % 15_000);
+        let mut writer = WriterProcess::start(writer_bin, &url, run);
+        // Let it acknowledge some appends, then kill it a random moment later.
+        writer.wait_for_acks(wait_for_acks).await;
+        tokio::time::sleep(extra).await;
+        let acks = writer.kill().await;
+        let in_run = acks.len();
+        record_acks(&mut acked, acks);
 
         let store = h.open().await;
         let (present, complete) = check_log(&*store, &acked, run).await;
@@ -269,7 +309,7 @@ pub async fn crash_recovery(h: &dyn Harness, writer_bin: &Path, runs: u64) {
 }
 
 /// Checks the log after a crash; returns (appends present, appends acknowledged).
-async fn check_log(
+pub(crate) async fn check_log(
     store: &dyn EventStore,
     acked: &BTreeMap<AppendId, Vec<u64>>,
     runs: u64,

@@ -21,6 +21,7 @@ mod input;
 mod load;
 mod payloads;
 mod persistence;
+pub mod processes;
 mod reads;
 mod subscriptions;
 

@@ -6,15 +6,26 @@
 use event_store::EventStore;
 use std::process::ExitCode;
 use std::sync::Arc;
+use store_postgres::{PostgresOptions, PostgresStore};
 use store_sqlite::{SqliteOptions, SqliteStore};
 
-fn open(url: &str) -> Result<Arc<dyn EventStore>, String> {
+async fn open(url: &str) -> Result<Arc<dyn EventStore>, String> {
     if url.starts_with("sqlite:") {
         let store =
             SqliteStore::open_url(url, SqliteOptions::default()).map_err(|e| e.to_string())?;
         return Ok(Arc::new(store));
     }
-    Err(format!("{url:?}: only sqlite:// URLs are supported"))
+    if store_postgres::is_postgres_url(url) {
+        let options = PostgresOptions {
+            pool_size: 4,
+            ..PostgresOptions::default()
+        };
+        let store = PostgresStore::connect(url, options)
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok(Arc::new(store));
+    }
+    Err(format!("{url:?}: only sqlite:// and postgres:// URLs are supported"))
 }
 
 fn args() -> Result<(String, u64, u64), String> {
@@ -30,7 +41,7 @@ fn args() -> Result<(String, u64, u64), String> {
 async fn main() -> ExitCode {
     let result = async {
         let (url, run, tasks) = args()?;
-        let store = open(&url)?;
+        let store = open(&url).await?;
         store_contract::crash::run_writer(store, run, tasks).await
     }
     .await;
