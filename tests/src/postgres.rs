@@ -68,6 +68,11 @@ impl TestSchema {
         Some(Self { base, name })
     }
 
+    /// The URL of the server itself (its default database and schema).
+    pub fn server_url(&self) -> String {
+        self.base.clone()
+    }
+
     /// The URL of the schema: the server's, with the schema as its search path.
     pub fn url(&self) -> String {
         with_schema(&self.base, &self.name)

@@ -38,8 +38,14 @@ impl Server {
     /// password [`ADMIN_PASSWORD`], waits until it is ready (its read models caught up), as
     /// an orchestrator's readiness probe would, and signs in as `admin`.
     pub fn start(bin: &Path, store: &str, now: &str) -> Self {
+        Self::start_with(bin, store, now, &[])
+    }
+
+    /// [`Server::start`] with more environment variables (e.g. `DUTYTRACE_DATA_DIR`).
+    pub fn start_with(bin: &Path, store: &str, now: &str, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(bin)
             .args(["serve", "--store", store, "--listen", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .env("DUTYTRACE_NOW", now)
             .env("DUTYTRACE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("RUST_LOG", "warn")
@@ -89,6 +95,13 @@ impl Server {
         assert!(sent.success());
         let status = self.child.wait().expect("the server exits");
         assert!(status.success(), "exit status {status}");
+    }
+
+    /// Kills the server with SIGKILL, as a crash or an out-of-memory kill would.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        let status = self.child.wait().expect("the server exits");
+        assert!(!status.success(), "killed, not exited: {status}");
     }
 
     /// `POST /api/v1/auth/login`: (status, body).
@@ -154,6 +167,13 @@ impl Server {
     }
 }
 
+impl<'a> Client<'a> {
+    /// Someone speaking to the server at `address`, with `token` if signed in.
+    pub fn at(address: &'a str, token: Option<String>) -> Self {
+        Self { address, token }
+    }
+}
+
 impl Client<'_> {
     /// The bearer token sent, if any.
     pub fn token(&self) -> Option<&str> {
@@ -187,7 +207,31 @@ impl Client<'_> {
         body: Option<&str>,
         headers: &[(&str, &str)],
     ) -> (u16, String) {
-        let mut s = TcpStream::connect(self.address).expect("connects");
+        let (status, _, body) = self.exchange(method, path, body, headers);
+        (status, body)
+    }
+
+    /// One request: (status, response head with lower-case header names, body).
+    pub fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> (u16, String, String) {
+        self.try_exchange(method, path, body, headers)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// One request, or the error of a server that could not be reached or hung up.
+    pub fn try_exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> std::io::Result<(u16, String, String)> {
+        let mut s = TcpStream::connect(self.address)?;
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
             self.address
@@ -205,24 +249,28 @@ impl Client<'_> {
             ));
         }
         head.push_str("\r\n");
-        s.write_all(head.as_bytes()).expect("sends");
+        s.write_all(head.as_bytes())?;
         if let Some(b) = body {
-            s.write_all(b.as_bytes()).expect("sends the body");
+            s.write_all(b.as_bytes())?;
         }
         let mut response = Vec::new();
-        s.read_to_end(&mut response).expect("reads");
-        let response = String::from_utf8(response).expect("UTF-8");
-        let status = response[9..12].parse().expect("a status code");
+        s.read_to_end(&mut response)?;
+        let response = String::from_utf8(response)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let status = response
+            .get(9..12)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "no status line")
+            })?;
         let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-        let body = if head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked")
-        {
+        let head = head.to_ascii_lowercase();
+        let body = if head.contains("transfer-encoding: chunked") {
             dechunk(body)
         } else {
             body.to_owned()
         };
-        (status, body)
+        Ok((status, head, body))
     }
 }
 

@@ -393,3 +393,28 @@ fn the_problem_ledger_can_be_read_from_the_command_line() {
         "{table}"
     );
 }
+
+/// A PostgreSQL store that cannot be reached at start is a clear message naming the server
+/// (never its password) and a non-zero exit, not a panic.
+#[test]
+fn an_unreachable_postgres_store_is_a_clear_error_at_start() {
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--store",
+            "postgres://dt:s3cret-pw@127.0.0.1:1/dutytrace?sslmode=disable",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env("DUTYTRACE_DATA_DIR", std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot connect to PostgreSQL at postgres://dt@127.0.0.1:1/dutytrace"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret-pw"), "the password is shown: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

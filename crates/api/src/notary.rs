@@ -105,8 +105,9 @@ fn key(path: &Path) -> Result<(Signer, bool), NotaryError> {
 }
 
 impl Notary {
-    /// The notary of `origin` with the key at `key_path` (created if missing) publishing to
-    /// `published`; answers whether the key was created now.
+    /// The notary of `origin` (or of the origin already published in `published`) with the
+    /// key at `key_path` (created if missing) publishing to `published`; answers whether
+    /// the key was created now.
     pub fn open(
         origin: impl Into<String>,
         key_path: &Path,
@@ -114,10 +115,15 @@ impl Notary {
     ) -> Result<(Self, bool), NotaryError> {
         let (signer, created) = key(key_path)?;
         let latest = last_published(&published)?;
+        // A log keeps the name it was published under, also after it was copied to
+        // another backend (whose files are named differently).
+        let origin = latest
+            .as_ref()
+            .map_or_else(|| origin.into(), |p| p.checkpoint.checkpoint.origin.clone());
         Ok((
             Self {
                 signer,
-                origin: origin.into(),
+                origin,
                 published,
                 latest: Mutex::new(latest.map(|p| p.checkpoint)),
                 signing: tokio::sync::Mutex::new(()),

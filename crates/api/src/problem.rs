@@ -70,13 +70,17 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ("storage_full", 507, "The service has no storage left"),
 ];
 
+/// How long a client is told to wait (`Retry-After`) when the store cannot be reached: the
+/// service reconnects by itself meanwhile.
+pub const UNAVAILABLE_RETRY_SECONDS: u64 = 5;
+
 /// An error answered as problem+json.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub code: &'static str,
     pub detail: String,
     pub field: Option<String>,
-    /// Seconds to wait, sent as `Retry-After` (429).
+    /// Seconds to wait, sent as `Retry-After` (429, 503).
     pub retry_after: Option<u64>,
     /// The bad rows of a refused import (`import_rejected`).
     pub rows: Option<Box<RowReport>>,
@@ -289,7 +293,11 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Invalid(e) => Self::malformed(e.to_string()),
             StoreError::StorageFull(m) => Self::new("storage_full", m),
-            StoreError::Unavailable(m) => Self::new("unavailable", m),
+            StoreError::Unavailable(m) => Self {
+                retry_after: Some(UNAVAILABLE_RETRY_SECONDS),
+                ..Self::new("unavailable", m)
+            },
+            StoreError::Closed => Self::new("unavailable", "the service is stopping"),
             StoreError::WrongExpectedVersion { stream, .. } => {
                 Self::new("conflict", format!("{stream} changed"))
             }

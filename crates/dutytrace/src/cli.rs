@@ -52,6 +52,10 @@ pub enum Command {
     /// the log (`SigningKeyAdopted`, naming the key it replaces). Stop the service first; it
     /// signs with the new key when it starts again.
     RotateKey(StoreArgs),
+    /// Copy the whole event log to another store (e.g. SQLite to PostgreSQL) keeping order,
+    /// ids and hashes; resumable; the Merkle root is checked at the end. Stop the service
+    /// first.
+    MigrateStore(crate::migrate::MigrateArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -63,9 +67,21 @@ pub struct StoreArgs {
     /// Event store URL, e.g. sqlite://dutytrace.db.
     #[arg(long, env = "DUTYTRACE_STORE", default_value = DEFAULT_STORE)]
     pub store: String,
+    /// Where the files that go with a log on a server (postgres://) are kept: its read
+    /// models, credentials, webhook outbox, signing key and published checkpoints
+    /// [default: the working directory]. An SQLite log keeps them beside itself.
+    #[arg(long, env = "DUTYTRACE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
     /// Fix the clock at this RFC 3339 instant (demos and tests only).
     #[arg(long, env = "DUTYTRACE_NOW", value_parser = config::parse_instant)]
     pub now: Option<DateTime<Utc>>,
+}
+
+impl StoreArgs {
+    /// Opens the store these arguments name.
+    pub async fn open(&self, clock: Arc<dyn event_store::Clock>) -> anyhow::Result<stores::Opened> {
+        stores::open(&self.store, self.data_dir.as_deref(), clock).await
+    }
 }
 
 #[derive(Debug, Args)]
@@ -116,7 +132,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::serve(args).await,
         Command::Demo(args) => demo::run(args).await,
         Command::Rebuild(args) => {
-            let opened = stores::open(&args.store, config::clock(args.now))?;
+            let opened = args.open(config::clock(args.now)).await?;
             for projection in serve::projections() {
                 let report =
                     projector::rebuild(opened.log.clone(), &opened.models, projection).await?;
@@ -138,6 +154,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::RotateKey(args) => rotate_key(args).await,
         Command::Export(args) => crate::evidence::export(args).await,
         Command::Verify(args) => crate::evidence::verify(args).await,
+        Command::MigrateStore(args) => crate::migrate::run(args).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }
@@ -145,12 +162,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// `dutytrace rotate-key`.
 async fn rotate_key(args: StoreArgs) -> anyhow::Result<()> {
     let clock = config::clock(args.now);
-    let opened = stores::open(&args.store, clock.clone())?;
+    let opened = args.open(clock.clone()).await?;
     let result = async {
-        let log = opened
-            .path
-            .as_deref()
-            .context("the signing key is kept beside an SQLite log; this store has none")?;
+        let log = opened.base.as_path();
         let key_path = crate::checkpoints::key_path(log);
         let published = crate::checkpoints::published_path(log);
         let origin = crate::checkpoints::origin(log);
@@ -199,7 +213,7 @@ async fn rotate_key(args: StoreArgs) -> anyhow::Result<()> {
 /// stored once.
 async fn remind(args: StoreArgs) -> anyhow::Result<()> {
     let clock = config::clock(args.now);
-    let opened = stores::open(&args.store, clock.clone())?;
+    let opened = args.open(clock.clone()).await?;
     let result = async {
         let scratch = tempfile::tempdir()?;
         let models = projector::ReadModels::open(scratch.path().join("remind.views.db"))?;

@@ -37,6 +37,10 @@ pub struct DemoArgs {
     /// Event store URL for the demo district.
     #[arg(long, env = "DUTYTRACE_STORE", default_value = DEFAULT_STORE)]
     pub store: String,
+    /// Where the files that go with a log on a server (postgres://) are kept
+    /// [default: the working directory].
+    #[arg(long, env = "DUTYTRACE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
     /// The demo's now, an RFC 3339 instant [default: 2026-07-31T18:00:00+08:00].
     #[arg(long, env = "DUTYTRACE_NOW", value_parser = config::parse_instant)]
     pub now: Option<DateTime<Utc>>,
@@ -72,7 +76,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let plan = plan::Plan::build();
     let now = args.now.unwrap_or_else(plan::now);
     let clock = Arc::new(ManualClock::new(now));
-    let opened = stores::open(&args.store, clock.clone())?;
+    let opened = stores::open(&args.store, args.data_dir.as_deref(), clock.clone()).await?;
     match seed::prepare(opened.log.clone(), clock.clone(), &plan).await {
         Ok(seed::Prepared::Seeded {
             events,

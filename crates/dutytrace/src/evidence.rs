@@ -69,6 +69,10 @@ pub struct VerifyArgs {
     /// against its leaf in the Merkle tree, the tree against `--checkpoints`.
     #[arg(long, conflicts_with = "file")]
     pub store: Option<String>,
+    /// With `--store` on a server (postgres://): the data directory of the service, where
+    /// the Merkle tree of the log is kept.
+    #[arg(long, env = "DUTYTRACE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// The request of an export, checked.
@@ -107,11 +111,9 @@ fn request(args: &ExportArgs) -> anyhow::Result<export::ExportRequest> {
 pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let request = request(&args)?;
     let clock = config::clock(args.store.now);
-    let opened = stores::open(&args.store.store, clock.clone())?;
+    let opened = args.store.open(clock.clone()).await?;
     let result = async {
-        let log = opened.path.as_deref().context(
-            "an export is signed with the key beside an SQLite log; this store has none",
-        )?;
+        let log = opened.base.as_path();
         let key_path = checkpoints::key_path(log);
         if !key_path.exists() {
             bail!(
@@ -186,7 +188,7 @@ pub async fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let key = public_key(&args)?;
     let published = published(&args, key.as_ref())?;
     if let Some(url) = &args.store {
-        return verify_store(url, &published).await;
+        return verify_store(url, args.data_dir.as_deref(), &published).await;
     }
     let Some(path) = &args.file else {
         bail!("give a FILE to verify, or --store URL");
@@ -256,8 +258,12 @@ fn agree(hasher: &evidence::Hasher, due: &mut Due) -> anyhow::Result<()> {
 /// A log in place: every event's canonical line against the leaf the tree recorded for it
 /// when it was first seen, positions without holes, and the tree of those leaves against each
 /// published checkpoint.
-async fn verify_store(url: &str, published: &[SignedCheckpoint]) -> anyhow::Result<()> {
-    let opened = stores::open(url, config::clock(None))?;
+async fn verify_store(
+    url: &str,
+    data_dir: Option<&std::path::Path>,
+    published: &[SignedCheckpoint],
+) -> anyhow::Result<()> {
+    let opened = stores::open(url, data_dir, config::clock(None)).await?;
     let result = async {
         let reader = opened.models.reader()?;
         let size = merkle::size(&reader)?;

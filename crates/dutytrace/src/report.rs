@@ -6,7 +6,7 @@
 //! the log holds now and never writes a running service's read models.
 
 use crate::cli::StoreArgs;
-use crate::{config, stores};
+use crate::config;
 use anyhow::Context as _;
 use chrono::{NaiveDate, Utc};
 use clap::Args;
@@ -75,7 +75,7 @@ async fn with_models<T: Send + 'static>(
     projections: Vec<Arc<dyn Projection>>,
     f: impl FnOnce(&rusqlite::Connection) -> anyhow::Result<T> + Send + 'static,
 ) -> anyhow::Result<T> {
-    let opened = stores::open(&store.store, config::clock(store.now))?;
+    let opened = store.open(config::clock(store.now)).await?;
     let result = async {
         let scratch = tempfile::tempdir()?;
         let models = ReadModels::open(scratch.path().join("report.views.db"))?;

@@ -41,7 +41,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let webhook = config::webhook(args.webhook.url.as_deref())?;
     let clock = config::clock(args.store.now);
-    let opened = stores::open(&args.store.store, clock.clone())?;
+    let opened = args.store.open(clock.clone()).await?;
     let store_url = args.store.store.clone();
     run(
         opened,
@@ -147,7 +147,8 @@ pub async fn start(
         projectors,
         opened.auth.clone(),
     );
-    if let Some(log) = opened.path.as_deref() {
+    {
+        let log = opened.base.as_path();
         match api::Notary::open(
             checkpoints::origin(log),
             &checkpoints::key_path(log),
@@ -224,12 +225,7 @@ pub async fn start(
 
 /// Opens the webhook outbox beside the log (ADR 0009).
 fn open_outbox(opened: &stores::Opened, webhook: Webhook) -> anyhow::Result<Outbox> {
-    let log = opened.path.as_deref().with_context(|| {
-        format!(
-            "{}: the webhook outbox keeps its state beside an SQLite log; this store has none",
-            config::WEBHOOK_URL_ENV
-        )
-    })?;
+    let log = opened.base.as_path();
     Outbox::open(
         &outbox::path_for(log),
         opened.models.clone(),

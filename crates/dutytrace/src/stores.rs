@@ -1,11 +1,18 @@
 //! Opening the event store, its read models and its credential file, named by a store URL.
+//!
+//! - `sqlite://x.db`: the log is the file; everything that goes with it lives beside it
+//!   (`x.views.db`, `x.auth.db`, `x.outbox.db`, `x.signing.key`, `x.checkpoints.jsonl`).
+//! - `postgres://…`: the log is on the server; the same files live in the data directory
+//!   (`--data-dir`, `DUTYTRACE_DATA_DIR`; default the working directory), named
+//!   `dutytrace.views.db`, `dutytrace.auth.db`, … (ADR 0014).
 
 use anyhow::{Context, bail};
 use auth::CredentialStore;
 use event_store::{Clock, EventStore};
 use projector::ReadModels;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use store_postgres::{PostgresOptions, PostgresStore};
 use store_sqlite::{SqliteOptions, SqliteStore};
 
 /// An opened store: the event log, where its read models live, and the credential file
@@ -15,29 +22,72 @@ pub struct Opened {
     pub log: Arc<dyn EventStore>,
     pub models: ReadModels,
     pub auth: Arc<CredentialStore>,
-    /// The SQLite backend, when that is the backend (for `close`).
-    sqlite: Option<SqliteStore>,
-    /// The log file, when the log is one (the webhook outbox's file goes beside it).
-    pub path: Option<PathBuf>,
+    /// What the files that go with the log are named after: the log file itself for
+    /// SQLite (`x.db` → `x.views.db`, …), `<data dir>/dutytrace.db` for a log on a server.
+    pub base: PathBuf,
+    backend: Backend,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Backend {
+    async fn close(&self) {
+        match self {
+            Self::Sqlite(s) => s.close().await,
+            Self::Postgres(p) => p.close().await,
+        }
+    }
 }
 
 impl Opened {
     /// Flushes and closes the log.
     pub async fn close(&self) {
-        if let Some(s) = &self.sqlite {
-            s.close().await;
-        }
+        self.backend.close().await;
+    }
+
+    /// Whether the log lives in a file of its own (rather than on a server).
+    pub fn is_embedded(&self) -> bool {
+        matches!(self.backend, Backend::Sqlite(_))
     }
 }
 
-/// The read-model file that goes with an SQLite log: `x.db` → `x.views.db`.
-pub fn views_path(log: &std::path::Path) -> PathBuf {
+/// The read-model file that goes with a log named `x.db`: `x.views.db`.
+pub fn views_path(log: &Path) -> PathBuf {
     let stem = log.with_extension("");
     PathBuf::from(format!("{}.views.db", stem.display()))
 }
 
-/// Opens the store named by `url`.
-pub fn open(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Opened> {
+/// What the local files of a log on a server are named after, in `data_dir`.
+pub fn server_base(data_dir: Option<&Path>) -> PathBuf {
+    data_dir.unwrap_or(Path::new(".")).join("dutytrace.db")
+}
+
+/// An opened event log without its read models or credentials (for copying a log).
+#[derive(Debug, Clone)]
+pub struct Log {
+    pub log: Arc<dyn EventStore>,
+    /// What the files that go with the log are named after (see [`Opened::base`]).
+    pub base: PathBuf,
+    backend: Backend,
+}
+
+impl Log {
+    /// Flushes and closes the log.
+    pub async fn close(&self) {
+        self.backend.close().await;
+    }
+}
+
+/// Opens only the event log named by `url`.
+pub async fn open_log(
+    url: &str,
+    data_dir: Option<&Path>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Log> {
     if url.starts_with("sqlite:") {
         let path = store_sqlite::path_from_url(url)?;
         let options = SqliteOptions {
@@ -46,21 +96,69 @@ pub fn open(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Opened> {
         };
         let store = SqliteStore::open(&path, options)
             .with_context(|| format!("opening the event log {}", path.display()))?;
-        let models = ReadModels::open(views_path(&path))
-            .with_context(|| format!("opening the read models of {}", path.display()))?;
-        let auth_path = auth::auth_path_for(&path);
-        let auth = CredentialStore::open(&auth_path)
-            .with_context(|| format!("opening the credential file {}", auth_path.display()))?;
-        return Ok(Opened {
+        return Ok(Log {
             log: Arc::new(store.clone()),
-            models,
-            auth: Arc::new(auth),
-            sqlite: Some(store),
-            path: Some(path),
+            base: path,
+            backend: Backend::Sqlite(store),
+        });
+    }
+    if store_postgres::is_postgres_url(url) {
+        let options = PostgresOptions {
+            clock,
+            ..PostgresOptions::default()
+        };
+        let store = PostgresStore::connect(url, options)
+            .await
+            .with_context(|| format!("opening the event log {}", store_postgres::redact(url)))?;
+        let base = server_base(data_dir);
+        if let Some(dir) = base.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("creating the data directory {}", dir.display()))?;
+        }
+        return Ok(Log {
+            log: Arc::new(store.clone()),
+            base,
+            backend: Backend::Postgres(store),
         });
     }
     let scheme = url.split_once(':').map_or(url, |(s, _)| s);
     bail!(
-        "store URL {url:?}: the {scheme:?} backend is not available in this build (use sqlite://PATH)"
+        "store URL {:?}: the {scheme:?} backend is not available in this build (use \
+         sqlite://PATH or postgres://USER@HOST/DB)",
+        store_postgres::redact(url)
     )
+}
+
+/// Opens the store named by `url`; a log on a server keeps its local files in `data_dir`.
+pub async fn open(
+    url: &str,
+    data_dir: Option<&Path>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Opened> {
+    let Log { log, base, backend } = open_log(url, data_dir, clock).await?;
+    match beside(log, base, backend.clone()) {
+        Ok(opened) => Ok(opened),
+        Err(e) => {
+            backend.close().await;
+            Err(e)
+        }
+    }
+}
+
+/// Opens the read models and the credentials named after `base`.
+fn beside(log: Arc<dyn EventStore>, base: PathBuf, backend: Backend) -> anyhow::Result<Opened> {
+    let models = ReadModels::open(views_path(&base))
+        .with_context(|| format!("opening the read models of {}", base.display()))?;
+    let auth_path = auth::auth_path_for(&base);
+    let auth = CredentialStore::open(&auth_path)
+        .with_context(|| format!("opening the credential file {}", auth_path.display()))?;
+    Ok(Opened {
+        log,
+        models,
+        auth: Arc::new(auth),
+        base,
+        backend,
+    })
 }

@@ -37,11 +37,11 @@ struct Store {
     clock: Arc<ManualClock>,
 }
 
-fn store() -> Store {
+async fn store() -> Store {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(ManualClock::new(plan::now()));
     let url = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let opened = stores::open(&url, clock.clone()).unwrap();
+    let opened = stores::open(&url, None, clock.clone()).await.unwrap();
     Store {
         _dir: dir,
         url,
@@ -252,7 +252,7 @@ fn actions(p: &Plan, kind: &str) -> usize {
 /// and that a second run recognises it, runs the board projection, and returns the store
 /// and the board's lights in all as of `as_of`.
 async fn seed_and_check(plan: &Plan, as_of: DateTime<Utc>) -> (Store, board::LightCounts) {
-    let s = store();
+    let s = store().await;
     let started = std::time::Instant::now();
     let Prepared::Seeded {
         events, resumed, ..
@@ -671,7 +671,7 @@ async fn the_whole_demo_seeds_and_shows_every_light_at_its_now() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeding_is_deterministic() {
     let plan = PLAN.clone().until(at("2026-01-09T18:00:00+08:00"));
-    let (a, b) = (store(), store());
+    let (a, b) = (store().await, store().await);
     a.prepare(&plan).await.unwrap();
     b.prepare(&plan).await.unwrap();
     let head = a.opened.log.head().await.unwrap();
@@ -690,7 +690,7 @@ async fn seeding_is_deterministic() {
 
 #[tokio::test]
 async fn someone_elses_log_is_refused_and_left_alone() {
-    let s = store();
+    let s = store().await;
     let event = NewEvent::new(
         EventType::new("UnitRegistered").unwrap(),
         Payload::from_value(&serde_json::json!({"name": "别人的单位"})).unwrap(),
@@ -787,7 +787,7 @@ async fn board_of(address: SocketAddr, username: &str) -> BTreeSet<String> {
 async fn demo_logins_sign_in_and_each_sees_its_own_part_of_the_board() {
     let now = at("2026-01-09T18:00:00+08:00");
     let plan = PLAN.clone().until(now);
-    let s = store();
+    let s = store().await;
     s.prepare(&plan).await.unwrap();
     s.clock.set(now);
     demo::make_ready(&s.opened, &plan).await.unwrap();

@@ -156,7 +156,7 @@ async fn district() -> District {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("log.db").display());
     let clock = Arc::new(ManualClock::new(at("2026-01-05T09:00:00+08:00")));
-    let opened = stores::open(&url, clock.clone()).unwrap();
+    let opened = stores::open(&url, None, clock.clone()).await.unwrap();
     let app = App::new(opened.log.clone(), clock.clone());
     let admin = meta("user:admin");
     let unit_id = UnitId::new();
@@ -272,7 +272,7 @@ impl District {
     }
 
     fn outbox(&self, webhook: &Webhook, options: OutboxOptions) -> Outbox {
-        let path = outbox::path_for(self.opened.path.as_deref().unwrap());
+        let path = outbox::path_for(&self.opened.base);
         Outbox::open(&path, self.opened.models.clone(), webhook.clone(), options).unwrap()
     }
 
@@ -545,7 +545,7 @@ async fn serve_delivers_to_the_configured_webhook() {
     let ids: BTreeSet<&str> = hits.iter().map(Hit::id).collect();
     assert_eq!(ids.len(), 3);
     assert!(ids.iter().all(|id| id.parse::<Uuid>().is_ok()));
-    assert!(outbox::path_for(d.opened.path.as_deref().unwrap()).exists());
+    assert!(outbox::path_for(&d.opened.base).exists());
 }
 
 #[test]

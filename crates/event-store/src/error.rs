@@ -24,9 +24,13 @@ pub enum StoreError {
     /// The storage has no space left; nothing was written.
     #[error("the event store has no space left: {0}")]
     StorageFull(String),
-    /// The store cannot be reached or cannot write now (closed, read-only, locked).
+    /// The store cannot be reached or cannot write now (a server away, a file read-only or
+    /// locked): worth trying again later.
     #[error("the event store is unavailable: {0}")]
     Unavailable(String),
+    /// This process closed the store (it is stopping): nothing more will be done with it.
+    #[error("the event store was closed")]
+    Closed,
     /// Anything else that went wrong inside the backend.
     #[error("event store failure: {0}")]
     Internal(String),

@@ -151,7 +151,7 @@ impl Subscription {
             match tokio::time::timeout(self.poll_every, self.head.changed()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => {
-                    return Err(StoreError::Unavailable("the event store was closed".into()));
+                    return Err(StoreError::Closed);
                 }
                 // Nothing from this process; another process may have written.
                 Err(_) => self.known_head = self.known_head.max(self.store.head().await?),

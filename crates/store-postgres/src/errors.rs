@@ -32,19 +32,20 @@ pub(crate) fn map(e: tokio_postgres::Error) -> StoreError {
     StoreError::Internal(message)
 }
 
-/// A pool error: waiting for or opening a connection failed.
+/// A pool error: waiting for or opening a connection failed. Whatever the server said
+/// (refused, not accepting connections, too many clients), it is worth trying again later.
 pub(crate) fn pool(e: deadpool_postgres::PoolError) -> StoreError {
     match e {
-        deadpool_postgres::PoolError::Backend(e) => map(e),
-        deadpool_postgres::PoolError::Closed => {
-            StoreError::Unavailable("the event store was closed".into())
+        deadpool_postgres::PoolError::Backend(e) => {
+            StoreError::Unavailable(format!("PostgreSQL: cannot connect: {}", describe(&e)))
         }
+        deadpool_postgres::PoolError::Closed => StoreError::Closed,
         other => StoreError::Unavailable(format!("PostgreSQL: no connection: {other}")),
     }
 }
 
 /// The server's message with its detail, or the driver's with its source.
-fn describe(e: &tokio_postgres::Error) -> String {
+pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
     if let Some(db) = e.as_db_error() {
         return match db.detail() {
             Some(d) => format!("{} ({d})", db.message()),

@@ -174,17 +174,14 @@ impl PostgresStore {
     pub async fn connect(url: &str, options: PostgresOptions) -> Result<Self, StoreError> {
         let config = config_from_url(url, &options)?;
         let target = describe(&config);
-        let unreachable = |e: StoreError| match e {
-            StoreError::Unavailable(m) => {
-                StoreError::Unavailable(format!("cannot reach PostgreSQL at {target}: {m}"))
-            }
-            other => other,
-        };
-        let (mut client, connection) = config
-            .connect(NoTls)
-            .await
-            .map_err(errors::map)
-            .map_err(unreachable)?;
+        // Whatever the server answers (refused, no such database, wrong password), the store
+        // cannot be opened: say where and why.
+        let (mut client, connection) = config.connect(NoTls).await.map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot connect to PostgreSQL at {target}: {}",
+                errors::describe(&e)
+            ))
+        })?;
         let driver = tokio::spawn(async move {
             let _ = connection.await;
         });
@@ -269,9 +266,7 @@ impl PostgresStore {
     }
 
     fn sender(&self) -> Result<mpsc::Sender<Request>, StoreError> {
-        lock(&self.inner.queue)
-            .clone()
-            .ok_or_else(|| StoreError::Unavailable("the event store was closed".into()))
+        lock(&self.inner.queue).clone().ok_or(StoreError::Closed)
     }
 
     async fn send<T>(
@@ -282,10 +277,8 @@ impl PostgresStore {
         self.sender()?
             .send(request)
             .await
-            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 }
 

@@ -114,9 +114,7 @@ impl SqliteStore {
     }
 
     fn sender(&self) -> Result<mpsc::Sender<Request>, StoreError> {
-        lock(&self.inner.queue)
-            .clone()
-            .ok_or_else(|| StoreError::Unavailable("the event store was closed".into()))
+        lock(&self.inner.queue).clone().ok_or(StoreError::Closed)
     }
 }
 
@@ -172,10 +170,8 @@ impl EventStore for SqliteStore {
         self.sender()?
             .send(request)
             .await
-            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 
     async fn read_stream(
@@ -236,9 +232,7 @@ impl EventStore for SqliteStore {
         self.sender()?
             .send(Request::Import(ImportRequest { events, reply }))
             .await
-            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
-        answer
-            .await
-            .map_err(|_| StoreError::Unavailable("the writer stopped before answering".into()))?
+            .map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?
     }
 }

@@ -48,7 +48,7 @@ impl Readers {
             .permits
             .acquire()
             .await
-            .map_err(|_| StoreError::Unavailable("the event store was closed".into()))?;
+            .map_err(|_| StoreError::Closed)?;
         let this = self.clone();
         tokio::task::spawn_blocking(move || {
             let pooled = this.idle.lock().ok().and_then(|mut v| v.pop());

@@ -4,12 +4,48 @@
 
 use crate::error::ProjectionError;
 use crate::target::Target;
-use event_store::{Batch, Subscription};
+use event_store::{Batch, StoreError, Subscription};
 use std::future::Future;
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Batches read ahead of the writer. Two keep both cores busy without piling up memory.
 const READ_AHEAD: usize = 2;
+
+/// Back-off while the event log cannot be reached.
+#[derive(Debug, Default)]
+struct Outage {
+    /// The next wait; zero when the log answers.
+    wait: Duration,
+}
+
+impl Outage {
+    const FIRST: Duration = Duration::from_millis(250);
+    const LONGEST: Duration = Duration::from_secs(5);
+
+    async fn wait(&mut self, projection: &str, reason: &str) {
+        if self.wait.is_zero() {
+            tracing::warn!(
+                projection,
+                reason,
+                "the event log cannot be reached; the projector waits and reads again"
+            );
+            self.wait = Self::FIRST;
+        }
+        tokio::time::sleep(self.wait).await;
+        self.wait = (self.wait * 2).min(Self::LONGEST);
+    }
+
+    fn over(&mut self, projection: &str) {
+        if !self.wait.is_zero() {
+            tracing::info!(
+                projection,
+                "the event log answers again; the projector goes on"
+            );
+            self.wait = Duration::ZERO;
+        }
+    }
+}
 
 /// Folds `sub` into `target` until the checkpoint reaches `until` (if given) or `stop`
 /// completes. Batches already read when it stops are still committed. Returns the target
@@ -47,8 +83,21 @@ pub(crate) async fn fold<S: Future>(
 
     let reading = async {
         let mut through = sub.through();
+        let mut outage = Outage::default();
         while until.is_none_or(|u| through < u) {
-            let batch = sub.next_batch(batch_size).await?;
+            let batch = match sub.next_batch(batch_size).await {
+                Ok(b) => {
+                    outage.over(name);
+                    b
+                }
+                // The log cannot be reached (a server restarting, a network cut): wait and
+                // read again from where the subscription is; nothing was handed out.
+                Err(StoreError::Unavailable(reason)) => {
+                    outage.wait(name, &reason).await;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
             through = batch.through;
             if tx.send(batch).await.is_err() {
                 break; // the writer failed; its error is the one to report

@@ -25,7 +25,9 @@ async fn open(url: &str) -> Result<Arc<dyn EventStore>, String> {
             .map_err(|e| e.to_string())?;
         return Ok(Arc::new(store));
     }
-    Err(format!("{url:?}: only sqlite:// and postgres:// URLs are supported"))
+    Err(format!(
+        "{url:?}: only sqlite:// and postgres:// URLs are supported"
+    ))
 }
 
 fn args() -> Result<(String, u64, u64), String> {

@@ -20,7 +20,7 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     let url = format!("sqlite://{}", dir.path().join("board.db").display());
     let now = plan::now();
     let clock = Arc::new(ManualClock::new(now));
-    let opened = stores::open(&url, clock.clone())?;
+    let opened = stores::open(&url, None, clock.clone()).await?;
     let plan = plan::Plan::build();
     seed::prepare(opened.log.clone(), clock.clone(), &plan).await?;
     clock.set(now);

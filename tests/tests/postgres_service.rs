@@ -1,0 +1,198 @@
+//! The real binary on a PostgreSQL store: two processes serving one log, one of them killed
+//! mid-load; a database that goes away mid-run and comes back. (See
+//! `dutytrace_tests::postgres` for the server these run against; without one they skip.)
+
+use dutytrace_tests::postgres::TestSchema;
+use dutytrace_tests::server::{Client, Server};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+const BIN: &str = env!("CARGO_BIN_EXE_dutytrace-under-test");
+const NOW: &str = "2026-03-02T09:00:00+08:00";
+
+fn unit(name: &str) -> Value {
+    json!({"name": name, "kind": "party_group"})
+}
+
+/// Registers a unit through `c`; its position, or `None` if the server could not be
+/// reached (it was killed).
+fn register(c: &Client<'_>, name: &str) -> Option<u64> {
+    let body = unit(name).to_string();
+    let (status, _, answer) = c
+        .try_exchange("POST", "/api/v1/units", Some(&body), &[])
+        .ok()?;
+    assert_eq!(status, 201, "registering {name}: {answer}");
+    let v: Value = serde_json::from_str(&answer).expect("JSON");
+    Some(v["position"].as_u64().expect("a position"))
+}
+
+/// The names of the units `s` serves once its read models reach `position`.
+fn unit_names(s: &Server, position: u64) -> BTreeSet<String> {
+    let v = s.get_json(&format!("/api/v1/units?min_position={position}"));
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|u| u["name"].as_str().expect("a name").to_owned())
+        .collect()
+}
+
+/// Two `dutytrace serve` processes on one PostgreSQL store, each with a data directory of
+/// its own: a command served by either is seen by both, and both serve the same board.
+/// One is killed with SIGKILL while a client is registering units through it and another
+/// client through the other: every unit either acknowledged is there afterwards; the killed
+/// one, started again, catches up and serves the same board.
+#[test]
+fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses_nothing() {
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let Some(schema) = rt.block_on(TestSchema::new()) else {
+        return;
+    };
+    let store = schema.url();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let data = |d: &tempfile::TempDir| d.path().display().to_string();
+    let bin = Path::new(BIN);
+    let a = Server::start_with(bin, &store, NOW, &[("DUTYTRACE_DATA_DIR", &data(&dir_a))]);
+    let b = Server::start_with(bin, &store, NOW, &[("DUTYTRACE_DATA_DIR", &data(&dir_b))]);
+
+    let p = register(&a.admin(), "区教育局党组").expect("A answers");
+    assert!(
+        unit_names(&b, p).contains("区教育局党组"),
+        "B sees what A wrote"
+    );
+    let p = register(&b.admin(), "区卫生健康局党委").expect("B answers");
+    assert!(
+        unit_names(&a, p).contains("区卫生健康局党委"),
+        "A sees what B wrote"
+    );
+    let board = |s: &Server, p: u64| s.get_json(&format!("/api/v1/board?min_position={p}"));
+    assert_eq!(board(&a, p), board(&b, p), "one board");
+
+    // Both under load; A killed once it has acknowledged some.
+    let acked = Arc::new(Mutex::new(Vec::<(String, u64)>::new()));
+    let (a_address, a_token) = (a.address.clone(), a.admin().token().map(str::to_owned));
+    let (b_address, b_token) = (b.address.clone(), b.admin().token().map(str::to_owned));
+    let through = |address: String, token: Option<String>, who: &'static str, n: usize| {
+        let acked = acked.clone();
+        std::thread::spawn(move || {
+            let c = Client::at(&address, token);
+            for i in 0..n {
+                let name = format!("{who}-{i:03}党组");
+                match register(&c, &name) {
+                    Some(p) => acked.lock().unwrap().push((name, p)),
+                    None => return i,
+                }
+            }
+            n
+        })
+    };
+    let on_a = through(a_address, a_token, "经由A", 400);
+    let on_b = through(b_address, b_token, "经由B", 60);
+    while acked
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(n, _)| n.starts_with("经由A"))
+        .count()
+        < 10
+    {
+        std::thread::yield_now();
+    }
+    a.kill();
+    let sent_to_a = on_a.join().expect("the client of A");
+    assert!(sent_to_a < 400, "A was killed before its client finished");
+    assert_eq!(
+        on_b.join().expect("the client of B"),
+        60,
+        "B went on serving"
+    );
+
+    let acked = acked.lock().unwrap().clone();
+    let last = acked.iter().map(|(_, p)| *p).max().expect("acknowledged");
+    let on_b = unit_names(&b, last);
+    for (name, _) in &acked {
+        assert!(on_b.contains(name), "{name} was acknowledged and is lost");
+    }
+    let a = Server::start_with(bin, &store, NOW, &[("DUTYTRACE_DATA_DIR", &data(&dir_a))]);
+    assert_eq!(unit_names(&a, last), on_b, "A, restarted, caught up");
+    assert_eq!(board(&a, last), board(&b, last), "one board again");
+    a.stop();
+    b.stop();
+}
+
+/// The database goes away mid-run (connections cut, new ones refused): commands answer
+/// 503 `unavailable` with `Retry-After` and nothing is half written; when it is back, the
+/// same process serves commands again by itself and its read models go on from their
+/// checkpoints.
+#[test]
+fn a_lost_database_answers_503_with_retry_after_and_the_service_recovers_by_itself() {
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let Some(admin) = rt.block_on(TestSchema::new()) else {
+        return;
+    };
+    // A database of its own, so that connections to it can be refused.
+    let name = format!("dt_outage_{}", uuid::Uuid::new_v4().simple());
+    let server_url = admin.server_url();
+    let sql = |q: String| {
+        let url = server_url.clone();
+        rt.block_on(async move {
+            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .expect("the test server");
+            tokio::spawn(conn);
+            c.batch_execute(&q).await.expect("admin SQL");
+        });
+    };
+    sql(format!("CREATE DATABASE {name}"));
+    let store = with_database(&server_url, &name);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let s = Server::start_with(
+        Path::new(BIN),
+        &store,
+        NOW,
+        &[("DUTYTRACE_DATA_DIR", &data)],
+    );
+    let before = register(&s.admin(), "区教育局党组").expect("served");
+
+    sql(format!(
+        "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+         SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+    ));
+    let body = unit("断线期间的单位").to_string();
+    let (status, head, answer) = s
+        .admin()
+        .exchange("POST", "/api/v1/units", Some(&body), &[]);
+    assert_eq!(status, 503, "{answer}");
+    assert!(head.contains("retry-after: 5"), "{head}");
+    let problem: Value = serde_json::from_str(&answer).expect("problem+json");
+    assert_eq!(problem["code"], "unavailable");
+    let (status, _) = s.anonymous().get("/readyz");
+    assert_eq!(status, 503, "not ready without its database");
+
+    sql(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"));
+    // The pool connects again on the next command; no restart.
+    let after = register(&s.admin(), "恢复之后的单位").expect("served again");
+    assert!(after > before);
+    let names = unit_names(&s, after);
+    assert!(names.contains("恢复之后的单位") && names.contains("区教育局党组"));
+    assert!(
+        !names.contains("断线期间的单位"),
+        "the refused command wrote nothing"
+    );
+    s.stop();
+    sql(format!("DROP DATABASE {name} WITH (FORCE)"));
+}
+
+/// `postgres://…/db?…` with another database name.
+fn with_database(url: &str, db: &str) -> String {
+    let (before, query) = url.split_once('?').unwrap_or((url, ""));
+    let base = before.rsplit_once('/').map_or(before, |(b, _)| b);
+    let url = format!("{base}/{db}");
+    if query.is_empty() {
+        url
+    } else {
+        format!("{url}?{query}")
+    }
+}
