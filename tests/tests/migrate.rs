@@ -2,6 +2,8 @@
 //! the same boards, under the same logins, with the same Merkle root and signing key; an
 //! interrupted copy resumes; a target holding another log is refused.
 
+#![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
+
 use dutytrace::demo::{self, DEMO_PASSWORD, plan, seed};
 use dutytrace::migrate::{MigrateArgs, migrate};
 use dutytrace::serve;
