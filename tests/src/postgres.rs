@@ -10,7 +10,6 @@ use event_store::EventStore;
 use std::sync::{Arc, Mutex};
 use store_contract::Harness;
 use store_postgres::{PostgresOptions, PostgresStore};
-use tokio_postgres::NoTls;
 
 /// Names the server the tests use.
 pub const URL_ENV: &str = "DUTYTRACE_TEST_POSTGRES";
@@ -19,17 +18,12 @@ pub const REQUIRE_ENV: &str = "DUTYTRACE_REQUIRE_POSTGRES";
 /// The machine's own server.
 pub const DEFAULT_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable";
 
-/// The server's URL and an open connection to it, or `None` (said on stderr) if it cannot
-/// be reached and is not required.
-async fn admin() -> Option<(String, tokio_postgres::Client)> {
+/// The server's URL, or `None` (said on stderr) if it cannot be reached and is not
+/// required.
+pub async fn server() -> Option<String> {
     let url = std::env::var(URL_ENV).unwrap_or_else(|_| DEFAULT_URL.to_owned());
-    match tokio_postgres::connect(&url, NoTls).await {
-        Ok((client, connection)) => {
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            Some((url, client))
-        }
+    match store_postgres::scratch::execute(&url, "SELECT 1").await {
+        Ok(()) => Some(url),
         Err(e) if std::env::var(REQUIRE_ENV).as_deref() == Ok("1") => {
             panic!("{REQUIRE_ENV}=1 but PostgreSQL at {url} cannot be reached: {e}")
         }
@@ -42,11 +36,7 @@ async fn admin() -> Option<(String, tokio_postgres::Client)> {
     }
 }
 
-/// `url` with the schema as its search path.
-pub fn with_schema(url: &str, schema: &str) -> String {
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-csearch_path%3D{schema}")
-}
+pub use store_postgres::scratch::url_with_schema as with_schema;
 
 /// A new, empty schema on the test server, dropped (with everything in it) when this is
 /// dropped.
@@ -59,12 +49,10 @@ pub struct TestSchema {
 impl TestSchema {
     /// Creates the schema, or `None` if there is no server (see the module's doc).
     pub async fn new() -> Option<Self> {
-        let (base, client) = admin().await?;
-        let name = format!("dt_{}", uuid::Uuid::new_v4().simple());
-        client
-            .batch_execute(&format!("CREATE SCHEMA {name}"))
+        let base = server().await?;
+        let name = store_postgres::scratch::create_schema(&base, "test")
             .await
-            .unwrap_or_else(|e| panic!("cannot create schema {name} on {base}: {e}"));
+            .unwrap_or_else(|e| panic!("cannot create a schema on {base}: {e}"));
         Some(Self { base, name })
     }
 
@@ -89,16 +77,8 @@ impl Drop for TestSchema {
                 .enable_all()
                 .build()
                 .ok()?;
-            rt.block_on(async {
-                let (client, connection) = tokio_postgres::connect(&base, NoTls).await.ok()?;
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-                client
-                    .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
-                    .await
-                    .ok()
-            })
+            rt.block_on(store_postgres::scratch::drop_schema(&base, &name))
+                .ok()
         })
         .join();
         if !matches!(dropped, Ok(Some(()))) {

@@ -52,9 +52,30 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     let store = schema.url();
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let data = |d: &tempfile::TempDir| d.path().display().to_string();
-    let bin = Path::new(BIN);
-    let a = Server::start_with(bin, &store, NOW, &[("DUTYTRACE_DATA_DIR", &data(&dir_a))]);
-    let b = Server::start_with(bin, &store, NOW, &[("DUTYTRACE_DATA_DIR", &data(&dir_b))]);
+    // One signing key for both, as a deployment shares it (e.g. a mounted secret).
+    let key = dir_a
+        .path()
+        .join("shared.signing.key")
+        .display()
+        .to_string();
+    let env = |d: &tempfile::TempDir| {
+        [
+            ("DUTYTRACE_DATA_DIR", data(d)),
+            ("DUTYTRACE_SIGNING_KEY_FILE", key.clone()),
+        ]
+    };
+    let start = |d: &tempfile::TempDir| {
+        let env = env(d);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Server::start_with(Path::new(BIN), &store, NOW, &env)
+    };
+    let a = start(&dir_a);
+    let b = start(&dir_b);
+    assert_eq!(
+        a.get("/api/v1/checkpoints/public-key"),
+        b.get("/api/v1/checkpoints/public-key"),
+        "both sign with the one key"
+    );
 
     let p = register(&a.admin(), "区教育局党组").expect("A answers");
     assert!(
@@ -114,7 +135,7 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     for (name, _) in &acked {
         assert!(on_b.contains(name), "{name} was acknowledged and is lost");
     }
-    let a = Server::start_with(bin, &store, NOW, &[("DUTYTRACE_DATA_DIR", &data(&dir_a))]);
+    let a = start(&dir_a);
     assert_eq!(unit_names(&a, last), on_b, "A, restarted, caught up");
     assert_eq!(board(&a, last), board(&b, last), "one board again");
     a.stop();
@@ -135,14 +156,8 @@ fn a_lost_database_answers_503_with_retry_after_and_the_service_recovers_by_itse
     let name = format!("dt_outage_{}", uuid::Uuid::new_v4().simple());
     let server_url = admin.server_url();
     let sql = |q: String| {
-        let url = server_url.clone();
-        rt.block_on(async move {
-            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .expect("the test server");
-            tokio::spawn(conn);
-            c.batch_execute(&q).await.expect("admin SQL");
-        });
+        rt.block_on(store_postgres::scratch::execute(&server_url, &q))
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
     };
     sql(format!("CREATE DATABASE {name}"));
     let store = with_database(&server_url, &name);

@@ -68,6 +68,10 @@ pub struct AppendArgs {
     /// Directory for the scratch stores (default: a temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Measure the PostgreSQL backend on the server at this URL instead of SQLite: each
+    /// scenario in a new schema of its own, dropped afterwards.
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -72,6 +72,10 @@ pub struct StoreArgs {
     /// [default: the working directory]. An SQLite log keeps them beside itself.
     #[arg(long, env = "DUTYTRACE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<std::path::PathBuf>,
+    /// The checkpoint signing key file [default: `x.signing.key` beside the log, or in the
+    /// data directory]. Give every process that shares one log on a server the same key.
+    #[arg(long, env = "DUTYTRACE_SIGNING_KEY_FILE", value_name = "FILE")]
+    pub signing_key: Option<std::path::PathBuf>,
     /// Fix the clock at this RFC 3339 instant (demos and tests only).
     #[arg(long, env = "DUTYTRACE_NOW", value_parser = config::parse_instant)]
     pub now: Option<DateTime<Utc>>,
@@ -80,7 +84,11 @@ pub struct StoreArgs {
 impl StoreArgs {
     /// Opens the store these arguments name.
     pub async fn open(&self, clock: Arc<dyn event_store::Clock>) -> anyhow::Result<stores::Opened> {
-        stores::open(&self.store, self.data_dir.as_deref(), clock).await
+        let mut opened = stores::open(&self.store, self.data_dir.as_deref(), clock).await?;
+        if let Some(key) = &self.signing_key {
+            opened.signing_key.clone_from(key);
+        }
+        Ok(opened)
     }
 }
 
@@ -165,7 +173,7 @@ async fn rotate_key(args: StoreArgs) -> anyhow::Result<()> {
     let opened = args.open(clock.clone()).await?;
     let result = async {
         let log = opened.base.as_path();
-        let key_path = crate::checkpoints::key_path(log);
+        let key_path = opened.signing_key.clone();
         let published = crate::checkpoints::published_path(log);
         let origin = crate::checkpoints::origin(log);
         if key_path.exists() {

@@ -114,7 +114,7 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
     let opened = args.store.open(clock.clone()).await?;
     let result = async {
         let log = opened.base.as_path();
-        let key_path = checkpoints::key_path(log);
+        let key_path = opened.signing_key.clone();
         if !key_path.exists() {
             bail!(
                 "no signing key at {} (the service makes one when it first starts)",

@@ -151,7 +151,7 @@ pub async fn start(
         let log = opened.base.as_path();
         match api::Notary::open(
             checkpoints::origin(log),
-            &checkpoints::key_path(log),
+            &opened.signing_key,
             checkpoints::published_path(log),
         ) {
             Ok((notary, created)) => {

@@ -25,6 +25,10 @@ pub struct Opened {
     /// What the files that go with the log are named after: the log file itself for
     /// SQLite (`x.db` → `x.views.db`, …), `<data dir>/dutytrace.db` for a log on a server.
     pub base: PathBuf,
+    /// The checkpoint signing key (ADR 0012): `x.signing.key` named after `base`, unless
+    /// the configuration names a file (`DUTYTRACE_SIGNING_KEY_FILE`) — as every process
+    /// sharing one log on a server should, so that they all sign with one key.
+    pub signing_key: PathBuf,
     backend: Backend,
 }
 
@@ -158,6 +162,7 @@ fn beside(log: Arc<dyn EventStore>, base: PathBuf, backend: Backend) -> anyhow::
         log,
         models,
         auth: Arc::new(auth),
+        signing_key: crate::checkpoints::key_path(&base),
         base,
         backend,
     })

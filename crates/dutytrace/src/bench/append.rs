@@ -6,9 +6,13 @@ use event_store::{EventStore, ExpectedVersion, StreamName};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+use store_postgres::{PostgresOptions, PostgresStore, scratch};
 use store_sqlite::{SqliteOptions, SqliteStore};
 
 pub(crate) async fn run(args: AppendArgs) -> anyhow::Result<()> {
+    if let Some(url) = args.postgres.clone() {
+        return run_postgres(&args, &url).await;
+    }
     let dir = scratch(args.dir.clone())?;
     println!(
         "SQLite, durable (WAL, synchronous=FULL), store in {}",
@@ -41,6 +45,53 @@ pub(crate) async fn run(args: AppendArgs) -> anyhow::Result<()> {
         .await?;
         store.close().await;
         report::row(&m);
+    }
+    Ok(())
+}
+
+/// The same scenarios on PostgreSQL, each in a new schema.
+async fn run_postgres(args: &AppendArgs, url: &str) -> anyhow::Result<()> {
+    println!(
+        "PostgreSQL at {}, durable (synchronous_commit as the server has it), one schema per scenario",
+        store_postgres::redact(url)
+    );
+    println!();
+    report::header();
+    let scenarios = args
+        .writers
+        .iter()
+        .map(|&w| {
+            (
+                w,
+                if w == 1 {
+                    args.events / 10
+                } else {
+                    args.events
+                },
+                1,
+            )
+        })
+        .chain(
+            args.batch_events
+                .checked_div(args.batch)
+                .map(|calls| (args.batch_writers, calls, args.batch)),
+        );
+    for (writers, calls, size) in scenarios {
+        let schema = scratch::create_schema(url, "bench").await?;
+        let options = PostgresOptions {
+            pool_size: (writers / 4).clamp(4, 32),
+            ..PostgresOptions::default()
+        };
+        let measured = async {
+            let store =
+                PostgresStore::connect(&scratch::url_with_schema(url, &schema), options).await?;
+            let m = appends(Arc::new(store.clone()), writers, calls, size).await;
+            store.close().await;
+            m
+        }
+        .await;
+        scratch::drop_schema(url, &schema).await?;
+        report::row(&measured?);
     }
     Ok(())
 }
