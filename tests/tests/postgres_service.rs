@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dutytrace-under-test");
 const NOW: &str = "2026-03-02T09:00:00+08:00";
@@ -171,9 +172,10 @@ fn a_lost_database_answers_503_with_retry_after_and_the_service_recovers_by_itse
     );
     let before = register(&s.admin(), "区教育局党组").expect("served");
 
+    // Refuse new connections first (committed on its own), then cut those open.
+    sql(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"));
     sql(format!(
-        "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
-         SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '{name}'"
     ));
     let body = unit("断线期间的单位").to_string();
     let (status, head, answer) = s
@@ -187,8 +189,23 @@ fn a_lost_database_answers_503_with_retry_after_and_the_service_recovers_by_itse
     assert_eq!(status, 503, "not ready without its database");
 
     sql(format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"));
-    // The pool connects again on the next command; no restart.
-    let after = register(&s.admin(), "恢复之后的单位").expect("served again");
+    // A client does what Retry-After says, with an Idempotency-Key so that a retry is safe;
+    // the process connects again by itself, no restart.
+    let body = unit("恢复之后的单位").to_string();
+    let key = [("Idempotency-Key", "after-the-outage")];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let after = loop {
+        let (status, _, answer) = s
+            .admin()
+            .exchange("POST", "/api/v1/units", Some(&body), &key);
+        if status == 201 {
+            let v: Value = serde_json::from_str(&answer).expect("JSON");
+            break v["position"].as_u64().expect("a position");
+        }
+        assert_eq!(status, 503, "only unavailable while reconnecting: {answer}");
+        assert!(Instant::now() < deadline, "not served again in 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    };
     assert!(after > before);
     let names = unit_names(&s, after);
     assert!(names.contains("恢复之后的单位") && names.contains("区教育局党组"));

@@ -14,6 +14,7 @@ mod error;
 mod limits;
 mod names;
 mod payload;
+pub mod queue;
 mod retry;
 mod store;
 mod subscription;

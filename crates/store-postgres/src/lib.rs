@@ -29,18 +29,19 @@ mod writer;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use event_store::queue::WriteQueue;
 use event_store::{
     AppendResult, Clock, CopiedEvent, Direction, EventStore, ExpectedVersion, Filter, NewEvent,
-    ReadAllPage, RecordedEvent, StoreError, StreamName, SystemClock, validate_append,
+    ReadAllPage, RecordedEvent, StoreError, StreamName, SystemClock,
 };
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::{Config, NoTls};
-use writer::{AppendRequest, ImportRequest, Request, Writer};
+use writer::Writer;
 
 /// Settings of a [`PostgresStore`].
 #[derive(Debug, Clone)]
@@ -77,7 +78,7 @@ pub struct PostgresStore {
 struct Inner {
     pool: Pool,
     target: String,
-    queue: Mutex<Option<mpsc::Sender<Request>>>,
+    queue: WriteQueue,
     writer: Mutex<Option<JoinHandle<()>>>,
     listener: JoinHandle<()>,
     head: watch::Receiver<u64>,
@@ -236,7 +237,7 @@ impl PostgresStore {
             channel.clone(),
             head_tx.clone(),
         ));
-        let (queue, rx) = mpsc::channel(4096);
+        let (queue, rx) = WriteQueue::new();
         let writer = Writer {
             pool: pool.clone(),
             clock: options.clock,
@@ -250,7 +251,7 @@ impl PostgresStore {
             inner: Arc::new(Inner {
                 pool,
                 target,
-                queue: Mutex::new(Some(queue)),
+                queue,
                 writer: Mutex::new(Some(writer)),
                 listener,
                 head: head_rx,
@@ -266,29 +267,13 @@ impl PostgresStore {
     /// Stops accepting appends, lets the writer finish what it has, waits for it, and
     /// closes the connections.
     pub async fn close(&self) {
-        lock(&self.inner.queue).take();
+        self.inner.queue.close();
         let writer = lock(&self.inner.writer).take();
         if let Some(w) = writer {
             let _ = w.await;
         }
         self.inner.listener.abort();
         self.inner.pool.close();
-    }
-
-    fn sender(&self) -> Result<mpsc::Sender<Request>, StoreError> {
-        lock(&self.inner.queue).clone().ok_or(StoreError::Closed)
-    }
-
-    async fn send<T>(
-        &self,
-        request: Request,
-        answer: oneshot::Receiver<Result<T, StoreError>>,
-    ) -> Result<T, StoreError> {
-        self.sender()?
-            .send(request)
-            .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
     }
 }
 
@@ -304,15 +289,7 @@ impl EventStore for PostgresStore {
         expected: ExpectedVersion,
         events: Vec<NewEvent>,
     ) -> Result<AppendResult, StoreError> {
-        validate_append(&events)?;
-        let (reply, answer) = oneshot::channel();
-        let request = Request::Append(AppendRequest {
-            stream: stream.clone(),
-            expected,
-            events,
-            reply,
-        });
-        self.send(request, answer).await
+        self.inner.queue.append(stream, expected, events).await
     }
 
     async fn read_stream(
@@ -354,9 +331,7 @@ impl EventStore for PostgresStore {
         if events.is_empty() {
             return self.head().await;
         }
-        let (reply, answer) = oneshot::channel();
-        self.send(Request::Import(ImportRequest { events, reply }), answer)
-            .await
+        self.inner.queue.import(events).await
     }
 }
 

@@ -6,8 +6,8 @@
 
 use crate::errors::map;
 use crate::row::head;
-use crate::writer::advance;
 use deadpool_postgres::Pool;
+use event_store::queue::advance;
 use futures::StreamExt;
 use std::time::Duration;
 use tokio::sync::watch;

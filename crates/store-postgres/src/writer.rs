@@ -14,38 +14,16 @@ use crate::errors::map;
 use crate::queries;
 use crate::row::{self, Columns, client, decode_copied, int, micros};
 use deadpool_postgres::{Pool, Transaction};
+use event_store::queue::{AppendRequest, Request, advance, gather};
 use event_store::{
-    AppendResult, Clock, CopiedEvent, ExpectedVersion, NewEvent, RecordedEvent, StoreError,
-    StoredMatch, StreamName, judge_retry, validate_import,
+    AppendResult, Clock, CopiedEvent, RecordedEvent, StoreError, StoredMatch, StreamName,
+    judge_retry, validate_import,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use tokio_postgres::types::ToSql;
 use uuid::Uuid;
-
-/// One caller's append, waiting for the writer.
-#[derive(Debug)]
-pub(crate) struct AppendRequest {
-    pub(crate) stream: StreamName,
-    pub(crate) expected: ExpectedVersion,
-    pub(crate) events: Vec<NewEvent>,
-    pub(crate) reply: oneshot::Sender<Result<AppendResult, StoreError>>,
-}
-
-/// A copy of another log's events, waiting for the writer (see `EventStore::import`).
-#[derive(Debug)]
-pub(crate) struct ImportRequest {
-    pub(crate) events: Vec<CopiedEvent>,
-    pub(crate) reply: oneshot::Sender<Result<u64, StoreError>>,
-}
-
-/// What the writer is asked to do.
-#[derive(Debug)]
-pub(crate) enum Request {
-    Append(AppendRequest),
-    Import(ImportRequest),
-}
 
 type Answer = Result<AppendResult, StoreError>;
 
@@ -71,7 +49,6 @@ type Known = HashMap<Uuid, (RecordedEvent, u64)>;
 impl Writer {
     /// Serves appends (and imports, each on its own) until every sender is gone.
     pub(crate) async fn run(mut self, mut rx: mpsc::Receiver<Request>, head: watch::Sender<u64>) {
-        let mut batch = Vec::new();
         let mut held = None;
         loop {
             let first = match held.take() {
@@ -85,30 +62,16 @@ impl Writer {
                 Request::Append(a) => a,
                 Request::Import(i) => {
                     let answer = self.import(&i.events).await;
-                    if let Ok(h) = answer {
-                        advance(&head, h);
-                    } else {
-                        self.versions.clear();
+                    match answer {
+                        Ok(h) => advance(&head, h),
+                        Err(_) => self.versions.clear(),
                     }
                     let _ = i.reply.send(answer);
                     continue;
                 }
             };
-            let mut events = first.events.len();
-            batch.push(first);
-            while events < self.max_batch_events {
-                match rx.try_recv() {
-                    Ok(Request::Append(next)) => {
-                        events += next.events.len();
-                        batch.push(next);
-                    }
-                    Ok(import) => {
-                        held = Some(import);
-                        break;
-                    }
-                    Err(_) => break,
-                }
-            }
+            let (batch, next) = gather(first, &mut rx, self.max_batch_events);
+            held = next;
             let answers = match self.commit(&batch).await {
                 Ok((answers, new_head)) => {
                     advance(&head, new_head);
@@ -120,7 +83,7 @@ impl Writer {
                     batch.iter().map(|_| Err(e.clone())).collect()
                 }
             };
-            for (request, answer) in batch.drain(..).zip(answers) {
+            for (request, answer) in batch.into_iter().zip(answers) {
                 // The caller may have given up waiting; its append stands either way.
                 let _ = request.reply.send(answer);
             }
@@ -384,13 +347,4 @@ where
         &matches,
         next,
     ))
-}
-
-/// Moves the head watch forward (never back).
-pub(crate) fn advance(head: &watch::Sender<u64>, new_head: u64) {
-    head.send_if_modified(|h| {
-        let moved = new_head > *h;
-        *h = (*h).max(new_head);
-        moved
-    });
 }

@@ -16,15 +16,16 @@ mod writer;
 
 use async_trait::async_trait;
 pub use checkpointer::WalLimits;
+use event_store::queue::WriteQueue;
 use event_store::{
     AppendResult, Clock, CopiedEvent, Direction, EventStore, ExpectedVersion, Filter, NewEvent,
-    ReadAllPage, RecordedEvent, StoreError, StreamName, SystemClock, validate_append,
+    ReadAllPage, RecordedEvent, StoreError, StreamName, SystemClock,
 };
 use readers::Readers;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc, oneshot, watch};
-use writer::{AppendRequest, ImportRequest, Request, Writer};
+use tokio::sync::watch;
+use writer::Writer;
 
 /// Settings of a [`SqliteStore`].
 #[derive(Debug, Clone)]
@@ -60,7 +61,7 @@ pub struct SqliteStore {
 #[derive(Debug)]
 struct Inner {
     path: PathBuf,
-    queue: Mutex<Option<mpsc::Sender<Request>>>,
+    queue: WriteQueue,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     head: watch::Receiver<u64>,
     readers: Arc<Readers>,
@@ -74,7 +75,7 @@ impl SqliteStore {
         let thread_error = |e| StoreError::Internal(format!("cannot start a store thread: {e}"));
         let (nudge, checkpointer) = checkpointer::start(&path).map_err(thread_error)?;
         let writer = writer.with_checkpointer(nudge, options.wal)?;
-        let (queue, rx) = mpsc::channel(4096);
+        let (queue, rx) = WriteQueue::new();
         let (head_tx, head_rx) = watch::channel(head);
         let handle = std::thread::Builder::new()
             .name("sqlite-writer".into())
@@ -88,7 +89,7 @@ impl SqliteStore {
             inner: Arc::new(Inner {
                 readers: Arc::new(Readers::new(path.clone(), options.max_readers)),
                 path,
-                queue: Mutex::new(Some(queue)),
+                queue,
                 writer: Mutex::new(Some(handle)),
                 head: head_rx,
             }),
@@ -112,15 +113,11 @@ impl SqliteStore {
         // Joining blocks; do it off the async threads.
         let _ = tokio::task::spawn_blocking(move || inner.shut_down()).await;
     }
-
-    fn sender(&self) -> Result<mpsc::Sender<Request>, StoreError> {
-        lock(&self.inner.queue).clone().ok_or(StoreError::Closed)
-    }
 }
 
 impl Inner {
     fn shut_down(&self) {
-        lock(&self.queue).take();
+        self.queue.close();
         if let Some(handle) = lock(&self.writer).take() {
             let _ = handle.join();
         }
@@ -159,19 +156,7 @@ impl EventStore for SqliteStore {
         expected: ExpectedVersion,
         events: Vec<NewEvent>,
     ) -> Result<AppendResult, StoreError> {
-        validate_append(&events)?;
-        let (reply, answer) = oneshot::channel();
-        let request = Request::Append(AppendRequest {
-            stream: stream.clone(),
-            expected,
-            events,
-            reply,
-        });
-        self.sender()?
-            .send(request)
-            .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        self.inner.queue.append(stream, expected, events).await
     }
 
     async fn read_stream(
@@ -228,11 +213,6 @@ impl EventStore for SqliteStore {
         if events.is_empty() {
             return self.head().await;
         }
-        let (reply, answer) = oneshot::channel();
-        self.sender()?
-            .send(Request::Import(ImportRequest { events, reply }))
-            .await
-            .map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        self.inner.queue.import(events).await
     }
 }

@@ -12,38 +12,16 @@ use crate::errors::map;
 use crate::row::{self, int, micros};
 use crate::{migrate, queries};
 use chrono::{DateTime, Utc};
+use event_store::queue::{AppendRequest, Request, advance, gather};
 use event_store::{
-    AppendResult, Clock, CopiedEvent, ExpectedVersion, NewEvent, StoreError, StoredMatch,
-    StreamName, judge_retry, validate_import,
+    AppendResult, Clock, CopiedEvent, StoreError, StoredMatch, StreamName, judge_retry,
+    validate_import,
 };
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot, watch};
-
-/// One caller's append, waiting for the writer.
-#[derive(Debug)]
-pub(crate) struct AppendRequest {
-    pub(crate) stream: StreamName,
-    pub(crate) expected: ExpectedVersion,
-    pub(crate) events: Vec<NewEvent>,
-    pub(crate) reply: oneshot::Sender<Result<AppendResult, StoreError>>,
-}
-
-/// A copy of another log's events, waiting for the writer (see `EventStore::import`).
-#[derive(Debug)]
-pub(crate) struct ImportRequest {
-    pub(crate) events: Vec<CopiedEvent>,
-    pub(crate) reply: oneshot::Sender<Result<u64, StoreError>>,
-}
-
-/// What the writer is asked to do.
-#[derive(Debug)]
-pub(crate) enum Request {
-    Append(AppendRequest),
-    Import(ImportRequest),
-}
+use tokio::sync::{mpsc, watch};
 
 type Answer = Result<AppendResult, StoreError>;
 
@@ -128,7 +106,6 @@ impl Writer {
 
     /// Serves appends (and imports, each on its own) until every sender is gone.
     pub(crate) fn run(mut self, mut rx: mpsc::Receiver<Request>, head: watch::Sender<u64>) {
-        let mut batch = Vec::new();
         let mut held = None;
         while let Some(first) = held.take().or_else(|| rx.blocking_recv()) {
             let first = match first {
@@ -139,21 +116,8 @@ impl Writer {
                     continue;
                 }
             };
-            let mut events = first.events.len();
-            batch.push(first);
-            while events < self.max_batch_events {
-                match rx.try_recv() {
-                    Ok(Request::Append(next)) => {
-                        events += next.events.len();
-                        batch.push(next);
-                    }
-                    Ok(import) => {
-                        held = Some(import);
-                        break;
-                    }
-                    Err(_) => break,
-                }
-            }
+            let (batch, next) = gather(first, &mut rx, self.max_batch_events);
+            held = next;
             let answers = match self.commit(&batch) {
                 Ok((answers, new_head)) => {
                     advance(&head, new_head);
@@ -166,7 +130,7 @@ impl Writer {
                     batch.iter().map(|_| Err(e.clone())).collect()
                 }
             };
-            for (request, answer) in batch.drain(..).zip(answers) {
+            for (request, answer) in batch.into_iter().zip(answers) {
                 // The caller may have given up waiting; its append stands either way.
                 let _ = request.reply.send(answer);
             }
@@ -268,15 +232,6 @@ impl Writer {
         self.known_head = head;
         Ok((answers, head))
     }
-}
-
-/// Moves the head watch forward (never back).
-fn advance(head: &watch::Sender<u64>, new_head: u64) {
-    head.send_if_modified(|h| {
-        let moved = new_head > *h;
-        *h = (*h).max(new_head);
-        moved
-    });
 }
 
 /// Checks and inserts one request inside the batch's transaction; `current` is the

@@ -81,7 +81,7 @@ async fn appends_after_close_are_refused() {
         .append(&s, ExpectedVersion::Any, vec![event(1)])
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Unavailable(_)), "{err}");
+    assert_eq!(err, StoreError::Closed, "{err}");
 }
 
 #[test]
