@@ -52,11 +52,6 @@ impl Opened {
     pub async fn close(&self) {
         self.backend.close().await;
     }
-
-    /// Whether the log lives in a file of its own (rather than on a server).
-    pub fn is_embedded(&self) -> bool {
-        matches!(self.backend, Backend::Sqlite(_))
-    }
 }
 
 /// The read-model file that goes with a log named `x.db`: `x.views.db`.
