@@ -69,20 +69,72 @@ impl TestSchema {
 
 impl Drop for TestSchema {
     fn drop(&mut self) {
-        let (base, name) = (self.base.clone(), self.name.clone());
-        // Drop runs inside the test's runtime, which cannot be blocked on: drop the schema
-        // from a thread with a runtime of its own, and wait for it.
-        let dropped = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(store_postgres::scratch::drop_schema(&base, &name))
-                .ok()
-        })
-        .join();
-        if !matches!(dropped, Ok(Some(()))) {
+        let sql = format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name);
+        if !execute_outside_runtime(&self.base, sql) {
             eprintln!("warning: could not drop the test schema {}", self.name);
+        }
+    }
+}
+
+/// Runs SQL on the server from a thread with a runtime of its own, and waits for it: a
+/// `Drop` runs inside the test's runtime, which cannot be blocked on. Whether it succeeded.
+fn execute_outside_runtime(url: &str, sql: String) -> bool {
+    let url = url.to_owned();
+    let done = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(store_postgres::scratch::execute(&url, &sql))
+            .ok()
+    })
+    .join();
+    matches!(done, Ok(Some(())))
+}
+
+/// A new database on the test server (for what a schema cannot do, such as refusing
+/// connections), dropped — whatever its connections — when this is dropped, also when the
+/// test fails.
+#[derive(Debug)]
+pub struct TestDatabase {
+    server: String,
+    name: String,
+}
+
+impl TestDatabase {
+    /// Creates it on `schema`'s server.
+    pub async fn new(schema: &TestSchema) -> Self {
+        let name = format!("dt_db_{}", uuid::Uuid::new_v4().simple());
+        store_postgres::scratch::execute(&schema.base, &format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap_or_else(|e| panic!("cannot create database {name}: {e}"));
+        Self {
+            server: schema.base.clone(),
+            name,
+        }
+    }
+
+    /// Its name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its URL: the server's, naming this database.
+    pub fn url(&self) -> String {
+        let (before, query) = self.server.split_once('?').unwrap_or((&self.server, ""));
+        let base = before.rsplit_once('/').map_or(before, |(b, _)| b);
+        match query {
+            "" => format!("{base}/{}", self.name),
+            q => format!("{base}/{}?{q}", self.name),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        if !execute_outside_runtime(&self.server, sql) {
+            eprintln!("warning: could not drop the test database {}", self.name);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! mid-load; a database that goes away mid-run and comes back. (See
 //! `dutytrace_tests::postgres` for the server these run against; without one they skip.)
 
-use dutytrace_tests::postgres::TestSchema;
+use dutytrace_tests::postgres::{TestDatabase, TestSchema};
 use dutytrace_tests::server::{Client, Server};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -154,14 +154,14 @@ fn a_lost_database_answers_503_with_retry_after_and_the_service_recovers_by_itse
         return;
     };
     // A database of its own, so that connections to it can be refused.
-    let name = format!("dt_outage_{}", uuid::Uuid::new_v4().simple());
+    let db = rt.block_on(TestDatabase::new(&admin));
+    let name = db.name().to_owned();
     let server_url = admin.server_url();
     let sql = |q: String| {
         rt.block_on(store_postgres::scratch::execute(&server_url, &q))
             .unwrap_or_else(|e| panic!("{q}: {e}"));
     };
-    sql(format!("CREATE DATABASE {name}"));
-    let store = with_database(&server_url, &name);
+    let store = db.url();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
     let s = Server::start_with(
@@ -214,17 +214,4 @@ fn a_lost_database_answers_503_with_retry_after_and_the_service_recovers_by_itse
         "the refused command wrote nothing"
     );
     s.stop();
-    sql(format!("DROP DATABASE {name} WITH (FORCE)"));
-}
-
-/// `postgres://…/db?…` with another database name.
-fn with_database(url: &str, db: &str) -> String {
-    let (before, query) = url.split_once('?').unwrap_or((url, ""));
-    let base = before.rsplit_once('/').map_or(before, |(b, _)| b);
-    let url = format!("{base}/{db}");
-    if query.is_empty() {
-        url
-    } else {
-        format!("{url}?{query}")
-    }
 }
