@@ -36,8 +36,6 @@ pub async fn server() -> Option<String> {
     }
 }
 
-pub use store_postgres::scratch::url_with_schema as with_schema;
-
 /// A new, empty schema on the test server, dropped (with everything in it) when this is
 /// dropped.
 #[derive(Debug)]
@@ -63,7 +61,7 @@ impl TestSchema {
 
     /// The URL of the schema: the server's, with the schema as its search path.
     pub fn url(&self) -> String {
-        with_schema(&self.base, &self.name)
+        store_postgres::scratch::url_with_schema(&self.base, &self.name)
     }
 }
 

@@ -7,7 +7,6 @@ use dutytrace_tests::server::{Client, Server};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_dutytrace-under-test");
@@ -92,17 +91,17 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     assert_eq!(board(&a, p), board(&b, p), "one board");
 
     // Both under load; A killed once it has acknowledged some.
-    let acked = Arc::new(Mutex::new(Vec::<(String, u64)>::new()));
+    let (acks, acked_rx) = std::sync::mpsc::channel::<(String, u64)>();
     let (a_address, a_token) = (a.address.clone(), a.admin().token().map(str::to_owned));
     let (b_address, b_token) = (b.address.clone(), b.admin().token().map(str::to_owned));
     let through = |address: String, token: Option<String>, who: &'static str, n: usize| {
-        let acked = acked.clone();
+        let acks = acks.clone();
         std::thread::spawn(move || {
             let c = Client::at(&address, token);
             for i in 0..n {
                 let name = format!("{who}-{i:03}党组");
                 match register(&c, &name) {
-                    Some(p) => acked.lock().unwrap().push((name, p)),
+                    Some(p) => acks.send((name, p)).expect("the test listens"),
                     None => return i,
                 }
             }
@@ -111,15 +110,18 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     };
     let on_a = through(a_address, a_token, "经由A", 400);
     let on_b = through(b_address, b_token, "经由B", 60);
+    drop(acks);
+    let mut acked = Vec::new();
     while acked
-        .lock()
-        .unwrap()
         .iter()
-        .filter(|(n, _)| n.starts_with("经由A"))
+        .filter(|(n, _): &&(String, u64)| n.starts_with("经由A"))
         .count()
         < 10
     {
-        std::thread::yield_now();
+        let ack = acked_rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("A acknowledges 10 within 60 s");
+        acked.push(ack);
     }
     a.kill();
     let sent_to_a = on_a.join().expect("the client of A");
@@ -129,8 +131,8 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
         60,
         "B went on serving"
     );
+    acked.extend(acked_rx.iter());
 
-    let acked = acked.lock().unwrap().clone();
     let last = acked.iter().map(|(_, p)| *p).max().expect("acknowledged");
     let on_b = unit_names(&b, last);
     for (name, _) in &acked {
@@ -204,6 +206,8 @@ fn a_lost_database_answers_503_with_retry_after_and_the_service_recovers_by_itse
         }
         assert_eq!(status, 503, "only unavailable while reconnecting: {answer}");
         assert!(Instant::now() < deadline, "not served again in 30 s");
+        // A client's back-off between retries (shorter than the Retry-After it was given,
+        // to keep the test short); nothing here waits for a projection.
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(after > before);

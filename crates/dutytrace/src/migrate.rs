@@ -296,8 +296,8 @@ fn copy_files(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
             copied.push(dst);
         }
     }
-    let key = checkpoints::key_path(from);
-    let mut plain = vec![(key.clone(), checkpoints::key_path(to))];
+    let (key, to_key) = (checkpoints::key_path(from), checkpoints::key_path(to));
+    let mut plain = vec![(key.clone(), to_key.clone())];
     plain.push((
         checkpoints::published_path(from),
         checkpoints::published_path(to),
@@ -316,7 +316,6 @@ fn copy_files(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
                 if let Some(rest) = n.strip_prefix(&prefix)
                     && rest.ends_with(".retired")
                 {
-                    let to_key = checkpoints::key_path(to);
                     plain.push((
                         entry.path(),
                         PathBuf::from(format!("{}.{rest}", to_key.display())),

@@ -78,7 +78,7 @@ impl WriteQueue {
         self.send(Request::Append(request), answer).await
     }
 
-    /// Imports through the writer (nothing to do for no events: `head` answers).
+    /// Imports through the writer.
     pub async fn import(&self, events: Vec<CopiedEvent>) -> Result<u64, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.send(Request::Import(ImportRequest { events, reply }), answer)

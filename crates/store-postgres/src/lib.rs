@@ -77,7 +77,6 @@ pub struct PostgresStore {
 #[derive(Debug)]
 struct Inner {
     pool: Pool,
-    target: String,
     queue: WriteQueue,
     writer: Mutex<Option<JoinHandle<()>>>,
     listener: JoinHandle<()>,
@@ -250,18 +249,12 @@ impl PostgresStore {
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
-                target,
                 queue,
                 writer: Mutex::new(Some(writer)),
                 listener,
                 head: head_rx,
             }),
         })
-    }
-
-    /// Where the store is (never with the password).
-    pub fn target(&self) -> &str {
-        &self.inner.target
     }
 
     /// Stops accepting appends, lets the writer finish what it has, waits for it, and

@@ -43,7 +43,7 @@ pub(crate) struct Writer {
     pub(crate) known_head: u64,
 }
 
-/// A stored event, or one this batch is about to store, by its id.
+/// Stored events by id, each with the first position of its append.
 type Known = HashMap<Uuid, (RecordedEvent, u64)>;
 
 impl Writer {
@@ -140,7 +140,9 @@ impl Writer {
         }
 
         let mut head = batch_head;
+        // The events this batch is about to store, and where each id stands among them.
         let mut planned: Vec<(RecordedEvent, u64)> = Vec::new();
+        let mut in_batch: HashMap<Uuid, usize> = HashMap::new();
         let mut batch_versions: HashMap<StreamName, u64> = HashMap::new();
         let mut answers = Vec::with_capacity(batch.len());
         for request in batch {
@@ -150,13 +152,15 @@ impl Writer {
                 .copied()
                 .or_else(|| db_versions.get(request.stream.as_str()).copied())
                 .unwrap_or(0);
-            if request
-                .events
-                .iter()
-                .any(|e| known.contains_key(&e.event_id))
-            {
+            let find = |id: &Uuid| {
+                known
+                    .get(id)
+                    .map(|(e, s)| (e, *s))
+                    .or_else(|| in_batch.get(id).map(|&i| (&planned[i].0, planned[i].1)))
+            };
+            if request.events.iter().any(|e| find(&e.event_id).is_some()) {
                 let next_start = |p: u64| next_start(&tx, &planned, batch_head, p);
-                answers.push(replay(request, &known, next_start).await?);
+                answers.push(replay(request, find, next_start).await?);
                 continue;
             }
             if !request.expected.admits(current) {
@@ -177,7 +181,7 @@ impl Writer {
                     event_id: e.event_id,
                     event_type: e.event_type.clone(),
                     schema_version: e.schema_version,
-                    occurred_at: row::instant(micros(e.occurred_at))?,
+                    occurred_at: e.occurred_at,
                     recorded_at,
                     actor: e.actor.clone(),
                     correlation_id: e.correlation_id,
@@ -185,7 +189,7 @@ impl Writer {
                     payload: e.payload.clone(),
                 };
                 positions.push(recorded.position);
-                known.insert(e.event_id, (recorded.clone(), start));
+                in_batch.insert(e.event_id, planned.len());
                 planned.push((recorded, start));
             }
             let n = request.events.len() as u64;
@@ -199,7 +203,8 @@ impl Writer {
             }));
         }
         if !planned.is_empty() {
-            write(&tx, &planned, head, now, &self.channel).await?;
+            let columns = Columns::of(planned.iter().map(|(e, s)| (e, *s)));
+            write(&tx, &columns, head, now, &self.channel).await?;
         }
         tx.commit().await.map_err(map)?;
         self.versions.extend(batch_versions);
@@ -249,14 +254,11 @@ impl Writer {
         let Some(end) = events.last() else {
             return Ok(head);
         };
-        let rows: Vec<_> = events
-            .iter()
-            .map(|c| (c.event.clone(), c.append_start))
-            .collect();
+        let columns = Columns::of(events.iter().map(|c| (&c.event, c.append_start)));
         let new_head = end.event.position;
         write(
             &tx,
-            &rows,
+            &columns,
             new_head,
             micros(end.event.recorded_at),
             &self.channel,
@@ -281,12 +283,11 @@ async fn lock_head(tx: &Transaction<'_>) -> Result<(u64, i64), StoreError> {
 /// Inserts the rows, moves the head and notifies, in one statement.
 async fn write(
     tx: &Transaction<'_>,
-    rows: &[(RecordedEvent, u64)],
+    columns: &Columns<'_>,
     head: u64,
     recorded_at: i64,
     channel: &String,
 ) -> Result<(), StoreError> {
-    let columns = Columns::of(rows.iter().map(|(e, s)| (e, *s)));
     let head = int(head);
     let stmt = tx.prepare_cached(queries::WRITE).await.map_err(map)?;
     tx.query(&stmt, &columns.params(&head, &recorded_at, channel))
@@ -318,9 +319,9 @@ async fn next_start(
 }
 
 /// The verdict on a request some of whose ids are stored (or planned by this batch).
-async fn replay<F, Fut>(
+async fn replay<'a, F, Fut>(
     request: &AppendRequest,
-    known: &Known,
+    find: impl Fn(&Uuid) -> Option<(&'a RecordedEvent, u64)>,
     next_start: F,
 ) -> Result<Answer, StoreError>
 where
@@ -329,11 +330,11 @@ where
 {
     let mut matches = Vec::new();
     for e in &request.events {
-        if let Some((stored, append_start)) = known.get(&e.event_id) {
+        if let Some((stored, append_start)) = find(&e.event_id) {
             matches.push(StoredMatch {
                 new: e,
                 stored,
-                append_start: *append_start,
+                append_start,
             });
         } else if !matches.is_empty() {
             break;
