@@ -128,13 +128,16 @@ async fn the_demo_moves_from_sqlite_to_postgres_with_the_same_boards_and_root() 
         .iter()
         .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for f in [
-        "dutytrace.auth.db",
-        "dutytrace.signing.key",
-        "dutytrace.checkpoints.jsonl",
-    ] {
+    for f in ["dutytrace.signing.key", "dutytrace.checkpoints.jsonl"] {
         assert!(copied.iter().any(|c| c == f), "{f} copied: {copied:?}");
     }
+    // The credentials went into the database, not into a file of the data directory.
+    assert!(
+        migrated.logins > 200,
+        "the demo's logins: {}",
+        migrated.logins
+    );
+    assert!(!data.path().join("dutytrace.auth.db").exists());
 
     let opened = stores::open(&schema.url(), Some(data.path()), clock.clone())
         .await

@@ -3,7 +3,7 @@
 //! `dutytrace_tests::postgres` for the server these run against; without one they skip.)
 
 use dutytrace_tests::postgres::{TestDatabase, TestSchema};
-use dutytrace_tests::server::{Client, Server};
+use dutytrace_tests::server::{ADMIN_PASSWORD, Client, Server};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -89,6 +89,23 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     );
     let board = |s: &Server, p: u64| s.get_json(&format!("/api/v1/board?min_position={p}"));
     assert_eq!(board(&a, p), board(&b, p), "one board");
+    // One set of logins: a session opened through either process is valid through the
+    // other, and a logout through the other ends it for both.
+    for (from, to) in [(&a, &b), (&b, &a)] {
+        let (status, body) = from.login("admin", ADMIN_PASSWORD);
+        assert_eq!(status, 200, "{body}");
+        let token = body["token"].as_str().expect("a token").to_owned();
+        let elsewhere = Client::at(&to.address, Some(token.clone()));
+        assert_eq!(
+            elsewhere.get("/api/v1/auth/me").0,
+            200,
+            "the session is known"
+        );
+        let (status, _) = elsewhere.post("/api/v1/auth/logout", &json!({}), &[]);
+        assert_eq!(status, 204);
+        let origin = Client::at(&from.address, Some(token));
+        assert_eq!(origin.get("/api/v1/auth/me").0, 401, "ended for both");
+    }
 
     // Both under load; A killed once it has acknowledged some.
     let (acks, acked_rx) = std::sync::mpsc::channel::<(String, u64)>();

@@ -284,6 +284,10 @@ impl From<auth::AuthError> for ApiError {
             A::WeakPassword(rule) => Self::invalid("password", format!("the password {rule}")),
             A::UsernameTaken => Self::new("already_exists", "the username is taken"),
             A::Storage(m) => Self::new("internal", format!("credential store: {m}")),
+            A::Unavailable(m) => Self {
+                retry_after: Some(UNAVAILABLE_RETRY_SECONDS),
+                ..Self::new("unavailable", format!("credential store: {m}"))
+            },
         }
     }
 }

@@ -29,9 +29,13 @@ pub enum AuthError {
     /// The user has no password set (an administrator must set one first).
     #[error("no credentials for this user")]
     NoCredentials,
-    /// The credential file failed (HTTP 5xx; log it, say nothing more to the client).
+    /// The credential store failed (HTTP 5xx; log it, say nothing more to the client).
     #[error("credential store: {0}")]
     Storage(String),
+    /// The credential store cannot be reached now (its database is down or restarting):
+    /// worth trying again shortly (HTTP 503 with `Retry-After`).
+    #[error("credential store unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// The rule a rejected password broke.

@@ -24,12 +24,7 @@ impl Default for LockoutPolicy {
     }
 }
 
-/// The failed-login state of one username (known or not).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Failures {
-    pub(crate) consecutive: u32,
-    pub(crate) locked_until: Option<DateTime<Utc>>,
-}
+pub(crate) use crate::rows::Failures;
 
 impl Failures {
     /// How long an attempt at `now` must still wait, if it is refused.

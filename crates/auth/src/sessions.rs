@@ -64,10 +64,6 @@ impl DeploymentId {
     pub(crate) fn random() -> Self {
         Self(rand::random())
     }
-
-    pub(crate) fn from_slice(bytes: &[u8]) -> Option<Self> {
-        bytes.try_into().ok().map(Self)
-    }
 }
 
 /// A new token and the digest to store for it.

@@ -7,8 +7,8 @@
 //!   interrupted earlier); the copy goes on after its last event.
 //! - **Atomic pages**: each page of events is imported in one transaction, checked first
 //!   (consecutive positions and versions, no id stored twice).
-//! - **The files that go with the log** — credentials, webhook outbox, signing keys and
-//!   published checkpoints — are copied to the target's place when it has none of its own,
+//! - **What goes with the log** — credentials and sessions, the webhook outbox, signing
+//!   keys and published checkpoints — is copied to the target's place when it has none,
 //!   so the same logins work and checkpoints go on signed by the same key under the same
 //!   name. Read models are not copied: the service builds them from the log.
 //!
@@ -59,6 +59,9 @@ pub struct Migrated {
     pub checkpoints: usize,
     /// The files that go with the log that were copied, by their target path.
     pub files: Vec<PathBuf>,
+    /// Logins whose credentials were copied (0 when the source has none or the target
+    /// had its own).
+    pub logins: usize,
 }
 
 /// Runs the command and prints what it did.
@@ -79,6 +82,9 @@ pub async fn run(args: MigrateArgs) -> anyhow::Result<()> {
             String::new()
         }
     );
+    if m.logins > 0 {
+        println!("copied the credentials of {} logins", m.logins);
+    }
     for f in &m.files {
         println!("copied {}", f.display());
     }
@@ -106,12 +112,40 @@ pub async fn migrate(args: &MigrateArgs) -> anyhow::Result<Migrated> {
             return Err(e.context("the target (--to)"));
         }
     };
-    let result = copy_and_check(&source, &target, args.page as usize).await;
+    let result = match copy_and_check(&source, &target, args.page as usize).await {
+        Ok(m) => copy_credentials(&source, &target)
+            .await
+            .map(|logins| Migrated { logins, ..m }),
+        Err(e) => Err(e),
+    };
     source.close().await;
     target.close().await;
     let mut migrated = result?;
     migrated.files = copy_files(&source.base, &target.base)?;
     Ok(migrated)
+}
+
+/// Copies the credentials and sessions (ADR 0007) when the source has some and the target
+/// none, so the same logins and tokens work there; returns how many logins.
+async fn copy_credentials(source: &Log, target: &Log) -> anyhow::Result<usize> {
+    let Some(from) = source.existing_credentials().await? else {
+        return Ok(0);
+    };
+    let to = target.credentials().await?;
+    tokio::task::spawn_blocking(move || {
+        let dump = from.export().context("reading the source's credentials")?;
+        if dump.credentials.is_empty() {
+            return Ok(0);
+        }
+        if !to.is_empty()? {
+            println!("the target has credentials of its own: they are kept, none copied");
+            return Ok(0);
+        }
+        to.import(&dump)
+            .context("copying the credentials to the target")?;
+        Ok(dump.credentials.len())
+    })
+    .await?
 }
 
 /// Whether two URLs plainly name the same store.
@@ -184,6 +218,7 @@ async fn copy_and_check(source: &Log, target: &Log, page: usize) -> anyhow::Resu
         root: hex::encode(&root),
         checkpoints: checked,
         files: Vec::new(),
+        logins: 0,
     })
 }
 
@@ -277,10 +312,7 @@ fn copy_files(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if from == to {
         return Ok(copied);
     }
-    let databases = [
-        (auth::auth_path_for(from), auth::auth_path_for(to)),
-        (outbox::path_for(from), outbox::path_for(to)),
-    ];
+    let databases = [(outbox::path_for(from), outbox::path_for(to))];
     for (src, dst) in databases {
         if src.exists() && !dst.exists() {
             let conn = rusqlite::Connection::open_with_flags(

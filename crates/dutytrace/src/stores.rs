@@ -2,12 +2,13 @@
 //!
 //! - `sqlite://x.db`: the log is the file; everything that goes with it lives beside it
 //!   (`x.views.db`, `x.auth.db`, `x.outbox.db`, `x.signing.key`, `x.checkpoints.jsonl`).
-//! - `postgres://…`: the log is on the server; the same files live in the data directory
-//!   (`--data-dir`, `DUTYTRACE_DATA_DIR`; default the working directory), named
-//!   `dutytrace.views.db`, `dutytrace.auth.db`, … (ADR 0014).
+//! - `postgres://…`: the log is on the server, and so are the credentials and sessions,
+//!   shared by every process of the log (ADR 0015); the other files live in the data
+//!   directory (`--data-dir`, `DUTYTRACE_DATA_DIR`; default the working directory), named
+//!   `dutytrace.views.db`, `dutytrace.outbox.db`, … (ADR 0014).
 
 use anyhow::{Context, bail};
-use auth::CredentialStore;
+use auth::{AuthConfig, CredentialStore};
 use event_store::{Clock, EventStore};
 use projector::ReadModels;
 use std::path::{Path, PathBuf};
@@ -79,6 +80,68 @@ impl Log {
     pub async fn close(&self) {
         self.backend.close().await;
     }
+
+    /// The credentials and sessions of this log (ADR 0007): the auth file named after
+    /// [`base`](Self::base) for SQLite, created if need be; the log's database for
+    /// PostgreSQL (ADR 0015).
+    pub async fn credentials(&self) -> anyhow::Result<CredentialStore> {
+        let file = auth::auth_path_for(&self.base);
+        match &self.backend {
+            Backend::Sqlite(_) => CredentialStore::open(&file)
+                .with_context(|| format!("opening the credential file {}", file.display())),
+            Backend::Postgres(p) => {
+                let rows = p.credential_rows();
+                tokio::task::spawn_blocking(move || credentials_on_server(rows, &file)).await?
+            }
+        }
+    }
+
+    /// The credentials of this log if it has any place for them yet: `None` for an SQLite
+    /// log without an auth file (which this does not create).
+    pub async fn existing_credentials(&self) -> anyhow::Result<Option<CredentialStore>> {
+        if matches!(self.backend, Backend::Sqlite(_)) && !auth::auth_path_for(&self.base).exists() {
+            return Ok(None);
+        }
+        self.credentials().await.map(Some)
+    }
+}
+
+/// The credentials in a log's database. The first time, a credential file that an earlier
+/// version kept in the data directory (ADR 0014) is moved in, so that nobody's login is
+/// lost; the file is left where it was, no longer read.
+fn credentials_on_server(
+    rows: store_postgres::credentials::PostgresCredentials,
+    file: &Path,
+) -> anyhow::Result<CredentialStore> {
+    let open = || {
+        CredentialStore::over(Box::new(rows.clone()), AuthConfig::default())
+            .context("opening the credentials in the log's database")
+    };
+    let store = open()?;
+    if !file.exists() || !store.is_empty()? {
+        return Ok(store);
+    }
+    let local = CredentialStore::open(file)
+        .with_context(|| format!("opening the credential file {}", file.display()))?;
+    let dump = local.export()?;
+    if dump.credentials.is_empty() {
+        return Ok(store);
+    }
+    match store.import(&dump) {
+        Ok(()) => tracing::info!(
+            file = %file.display(),
+            logins = dump.credentials.len(),
+            "credentials moved from the data directory into the log's database; the file is \
+             no longer read"
+        ),
+        // Another process starting at the same time moved its own in first.
+        Err(_) if !store.is_empty()? => {
+            tracing::warn!(file = %file.display(), "credentials not moved: the database has some")
+        }
+        Err(e) => return Err(e).context("moving the credential file into the log's database"),
+    }
+    // Reopened: the copy brought the file's deployment id, which its tokens carry.
+    open()
 }
 
 /// Opens only the event log named by `url`.
@@ -136,29 +199,27 @@ pub async fn open(
     data_dir: Option<&Path>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Opened> {
-    let Log { log, base, backend } = open_log(url, data_dir, clock).await?;
-    match beside(log, base, backend.clone()) {
+    let log = open_log(url, data_dir, clock).await?;
+    match beside(&log).await {
         Ok(opened) => Ok(opened),
         Err(e) => {
-            backend.close().await;
+            log.close().await;
             Err(e)
         }
     }
 }
 
-/// Opens the read models and the credentials named after `base`.
-fn beside(log: Arc<dyn EventStore>, base: PathBuf, backend: Backend) -> anyhow::Result<Opened> {
-    let models = ReadModels::open(views_path(&base))
-        .with_context(|| format!("opening the read models of {}", base.display()))?;
-    let auth_path = auth::auth_path_for(&base);
-    let auth = CredentialStore::open(&auth_path)
-        .with_context(|| format!("opening the credential file {}", auth_path.display()))?;
+/// Opens the read models and the credentials of a log.
+async fn beside(log: &Log) -> anyhow::Result<Opened> {
+    let models = ReadModels::open(views_path(&log.base))
+        .with_context(|| format!("opening the read models of {}", log.base.display()))?;
+    let auth = log.credentials().await?;
     Ok(Opened {
-        log,
+        log: log.log.clone(),
         models,
         auth: Arc::new(auth),
-        signing_key: crate::checkpoints::key_path(&base),
-        base,
-        backend,
+        signing_key: crate::checkpoints::key_path(&log.base),
+        base: log.base.clone(),
+        backend: log.backend.clone(),
     })
 }

@@ -19,6 +19,7 @@
 //! The URL is libpq's: `postgres://user@host:5432/db?sslmode=disable`; a schema other
 //! than `public` is chosen with `options=-csearch_path%3Dname` (it must exist).
 
+pub mod credentials;
 mod errors;
 mod listen;
 mod migrate;
@@ -255,6 +256,16 @@ impl PostgresStore {
                 head: head_rx,
             }),
         })
+    }
+
+    /// The credentials and sessions kept in this log's database (ADR 0015), for an
+    /// `auth::CredentialStore` shared by every process of the log. Its methods block: call
+    /// them from blocking threads. Must be called within the Tokio runtime.
+    pub fn credential_rows(&self) -> credentials::PostgresCredentials {
+        credentials::PostgresCredentials::new(
+            self.inner.pool.clone(),
+            tokio::runtime::Handle::current(),
+        )
     }
 
     /// Stops accepting appends, lets the writer finish what it has, waits for it, and

@@ -6,10 +6,16 @@ use event_store::StoreError;
 use tokio_postgres::Client;
 
 /// The migrations, in order.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_event_log",
-    include_str!("../migrations/0001_event_log.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_event_log",
+        include_str!("../migrations/0001_event_log.sql"),
+    ),
+    (
+        "0002_credentials",
+        include_str!("../migrations/0002_credentials.sql"),
+    ),
+];
 
 /// Key of the advisory lock held while migrating ("dutytrace" in ASCII, truncated).
 const MIGRATION_LOCK: i64 = 0x6475_7479_7472_6163;

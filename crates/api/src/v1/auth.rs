@@ -102,13 +102,9 @@ fn session_cookie(token: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
 async fn signed_in(s: &AppState, principal: &directory::Principal) -> Result<Response, ApiError> {
     let now = s.app.clock().now();
     let user = principal.user.user_id.uuid();
-    // One trip to the credential store: the new token, and when its session ends.
+    // One statement: the new token, and when its session ends.
     let (token, session) = s
-        .credentials(move |auth| {
-            let token = auth.issue(user, now)?;
-            let session = auth.authenticate(&token, now)?;
-            Ok((token, session))
-        })
+        .credentials(move |auth| auth.issue_session(user, now))
         .await?;
     let body = SignedIn {
         csrf_token: auth::csrf_token(&token),

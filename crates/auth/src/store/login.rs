@@ -1,11 +1,9 @@
 //! Passwords: set, verify (with lock-out), change, and the administrator's reset.
 
-use super::{CredentialStore, from_millis, millis, optional, parse_user_id};
-use crate::lockout::Failures;
+use super::CredentialStore;
 use crate::passwords::check_rules;
-use crate::{AuthError, Secret, queries};
+use crate::{AuthError, Secret};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, ErrorCode, params};
 use uuid::Uuid;
 
 impl CredentialStore {
@@ -21,18 +19,7 @@ impl CredentialStore {
     ) -> Result<(), AuthError> {
         check_rules(username, password).map_err(AuthError::WeakPassword)?;
         let phc = self.hasher.hash(password)?;
-        let result = self.conn().execute(
-            queries::CREDENTIAL_UPSERT,
-            params![user_id.to_string(), username, phc],
-        );
-        match result {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == ErrorCode::ConstraintViolation =>
-            {
-                Err(AuthError::UsernameTaken)
-            }
-            other => other.map(drop).map_err(AuthError::from),
-        }
+        self.rows.upsert_credentials(&[(user_id, username)], &phc)
     }
 
     /// Gives many users one password with one hash (one salt): for demo logins only, where
@@ -46,22 +33,8 @@ impl CredentialStore {
             check_rules(username, password).map_err(AuthError::WeakPassword)?;
         }
         let phc = self.hasher.hash(password)?;
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        for (user_id, username) in users {
-            let r = tx.execute(
-                queries::CREDENTIAL_UPSERT,
-                params![user_id.to_string(), username, phc],
-            );
-            if let Err(rusqlite::Error::SqliteFailure(e, _)) = &r
-                && e.code == ErrorCode::ConstraintViolation
-            {
-                return Err(AuthError::UsernameTaken);
-            }
-            r?;
-        }
-        tx.commit()?;
-        Ok(())
+        let users: Vec<(Uuid, &str)> = users.iter().map(|(id, n)| (*id, n.as_str())).collect();
+        self.rows.upsert_credentials(&users, &phc)
     }
 
     /// Checks a login and returns the user's id.
@@ -78,31 +51,24 @@ impl CredentialStore {
         password: &Secret,
         now: DateTime<Utc>,
     ) -> Result<Uuid, AuthError> {
-        let credential = {
-            let conn = self.conn();
-            refuse_if_locked(&conn, username, now)?;
-            optional(
-                conn.query_row(queries::CREDENTIAL_BY_USERNAME, [username], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                }),
-            )?
-        };
-        // Argon2 runs without the lock, so one slow login does not hold up the others.
+        self.refuse_if_locked(username, now)?;
+        let credential = self.rows.credential_by_username(username)?;
+        // Argon2 runs between statements, holding nothing, so one slow login does not hold
+        // up the others.
         let matched = match &credential {
-            Some((id, phc)) => self.hasher.verify(phc, password).then_some(id.as_str()),
+            Some((id, phc)) => self.hasher.verify(phc, password).then_some(*id),
             None => {
                 self.hasher.verify_dummy(password);
                 None
             }
         };
-        let conn = self.conn();
         match matched {
             Some(id) => {
-                conn.execute(queries::FAILURES_CLEAR, [username])?;
-                parse_user_id(id)
+                self.rows.clear_failures(username)?;
+                Ok(id)
             }
             None => {
-                self.record_failure(&conn, username, now)?;
+                self.record_failure(username, now)?;
                 Err(AuthError::InvalidCredentials)
             }
         }
@@ -119,9 +85,9 @@ impl CredentialStore {
     ) -> Result<(), AuthError> {
         let (username, phc) = self.credential_of(user_id)?;
         check_rules(&username, new).map_err(AuthError::WeakPassword)?;
-        refuse_if_locked(&self.conn(), &username, now)?;
+        self.refuse_if_locked(&username, now)?;
         if !self.hasher.verify(&phc, old) {
-            self.record_failure(&self.conn(), &username, now)?;
+            self.record_failure(&username, now)?;
             return Err(AuthError::InvalidCredentials);
         }
         self.replace_hash(user_id, &username, new)
@@ -136,69 +102,29 @@ impl CredentialStore {
     }
 
     pub(super) fn credential_of(&self, user_id: Uuid) -> Result<(String, String), AuthError> {
-        optional(self.conn().query_row(
-            queries::CREDENTIAL_BY_USER_ID,
-            [user_id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        ))?
-        .ok_or(AuthError::NoCredentials)
+        self.rows
+            .credential_by_user_id(user_id)?
+            .ok_or(AuthError::NoCredentials)
     }
 
     /// New hash, no sessions, no lock-out: one transaction.
     fn replace_hash(&self, user_id: Uuid, username: &str, new: &Secret) -> Result<(), AuthError> {
         let phc = self.hasher.hash(new)?;
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            queries::CREDENTIAL_SET_PHC,
-            params![user_id.to_string(), phc],
-        )?;
-        tx.execute(queries::SESSION_DELETE_USER, [user_id.to_string()])?;
-        tx.execute(queries::FAILURES_CLEAR, [username])?;
-        tx.commit()?;
+        self.rows.replace_hash(user_id, username, &phc)?;
         self.sessions.forget_user(user_id);
         Ok(())
     }
 
-    fn record_failure(
-        &self,
-        conn: &Connection,
-        username: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), AuthError> {
-        let next = failures_of(conn, username)?.after_failure(&self.config.lockout, now);
-        conn.execute(
-            queries::FAILURES_PUT,
-            params![
-                username,
-                i64::from(next.consecutive),
-                next.locked_until.map(millis)
-            ],
-        )?;
-        Ok(())
+    fn record_failure(&self, username: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+        let policy = self.config.lockout;
+        self.rows
+            .record_failure(username, &|f| f.after_failure(&policy, now))
     }
-}
 
-fn refuse_if_locked(
-    conn: &Connection,
-    username: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AuthError> {
-    match failures_of(conn, username)?.refusal(now) {
-        Some(retry_after) => Err(AuthError::LockedOut { retry_after }),
-        None => Ok(()),
+    fn refuse_if_locked(&self, username: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
+        match self.rows.failures(username)?.refusal(now) {
+            Some(retry_after) => Err(AuthError::LockedOut { retry_after }),
+            None => Ok(()),
+        }
     }
-}
-
-fn failures_of(conn: &Connection, username: &str) -> Result<Failures, AuthError> {
-    let row = optional(conn.query_row(queries::FAILURES_GET, [username], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
-    }))?;
-    let Some((consecutive, locked_until)) = row else {
-        return Ok(Failures::default());
-    };
-    Ok(Failures {
-        consecutive: u32::try_from(consecutive).unwrap_or(u32::MAX),
-        locked_until: locked_until.map(from_millis).transpose()?,
-    })
 }

@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::{HashCost, PasswordRule, Secret};
+use chrono::{DateTime, Utc};
 use chrono::{TimeDelta, TimeZone};
+use uuid::Uuid;
 
 const PASSWORD: &str = "Tall-Ledger-42!";
 
@@ -330,6 +332,46 @@ fn tokens_survive_reopening_the_file() {
         reopened.authenticate(&token, t0()).map(|s| s.user_id),
         Ok(alice)
     );
+}
+
+#[test]
+fn a_copy_keeps_logins_tokens_and_lock_outs_and_goes_only_into_an_empty_store() {
+    let (dir, store, alice) = with_alice();
+    let token = store.issue(alice, t0()).expect("issues");
+    for _ in 0..5 {
+        let _ = store.verify("mallory", &Secret::new("Wrong-Guess-99"), t0());
+    }
+    let dump = store.export().expect("exports");
+    assert_eq!(dump.credentials.len(), 1);
+    assert_eq!(dump.sessions.len(), 1);
+
+    let target = open(&dir, "copy.auth.db");
+    assert_eq!(target.is_empty(), Ok(true));
+    target.import(&dump).expect("imports");
+    drop(target);
+    let copy = open(&dir, "copy.auth.db");
+    assert_eq!(copy.is_empty(), Ok(false));
+    assert_eq!(copy.export().expect("exports"), dump);
+    assert_eq!(
+        copy.authenticate(&token, t0()).map(|s| s.user_id),
+        Ok(alice)
+    );
+    assert_eq!(
+        copy.verify("alice", &Secret::new(PASSWORD), t0()),
+        Ok(alice)
+    );
+    assert!(matches!(
+        copy.verify("mallory", &Secret::new("Wrong-Guess-99"), t0()),
+        Err(AuthError::LockedOut { .. })
+    ));
+
+    // A second copy into a store that has credentials is refused and changes nothing.
+    let other = Uuid::now_v7();
+    copy.set_password(other, "bob", &Secret::new(PASSWORD))
+        .expect("sets");
+    let before = copy.export().expect("exports");
+    assert!(matches!(copy.import(&dump), Err(AuthError::Storage(m)) if m.contains("already")));
+    assert_eq!(copy.export().expect("exports"), before);
 }
 
 #[test]
