@@ -241,3 +241,71 @@ async fn a_database_that_is_gone_is_unavailable_not_a_wrong_password() {
     );
     two.close().await;
 }
+
+/// A process of an earlier version kept its credentials in its data directory (ADR 0014):
+/// opening the log on PostgreSQL moves them into the database once, so the same password
+/// and the same token still work, through any process; the file is left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credential_file_of_an_earlier_version_is_moved_into_the_database_once() {
+    let Some(schema) = TestSchema::new().await else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let file = dutytrace::stores::server_base(Some(data.path()));
+    let file = auth::auth_path_for(&file);
+    let alice = Uuid::now_v7();
+    let (token, before) = {
+        let file = file.clone();
+        tokio::task::spawn_blocking(move || {
+            let local = CredentialStore::open(&file).unwrap();
+            local
+                .set_password(alice, "alice", &Secret::new(PASSWORD))
+                .unwrap();
+            let token = local.issue(alice, t0()).unwrap();
+            (token, local.export().unwrap())
+        })
+        .await
+        .unwrap()
+    };
+    let clock: Arc<dyn event_store::Clock> = Arc::new(event_store::ManualClock::new(t0()));
+    let url = schema.url();
+    let open = || dutytrace::stores::open(&url, Some(data.path()), clock.clone());
+    let first = open().await.unwrap();
+    // A second process, with no file of its own, sees the same credentials.
+    let other = tempfile::tempdir().unwrap();
+    let second = dutytrace::stores::open(&url, Some(other.path()), clock.clone())
+        .await
+        .unwrap();
+    let (a, b) = (first.auth.clone(), second.auth.clone());
+    tokio::task::spawn_blocking(move || {
+        assert_eq!(b.authenticate(&token, t0()).map(|s| s.user_id), Ok(alice));
+        assert_eq!(a.verify("alice", &Secret::new(PASSWORD), t0()), Ok(alice));
+        // A password changed now is not undone by the file at the next start.
+        a.reset_password(alice, &Secret::new("Another-Ledger-7"))
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    first.close().await;
+    let again = open().await.unwrap();
+    let c = again.auth.clone();
+    tokio::task::spawn_blocking(move || {
+        assert_eq!(
+            c.verify("alice", &Secret::new("Another-Ledger-7"), t0()),
+            Ok(alice)
+        );
+    })
+    .await
+    .unwrap();
+    let left = tokio::task::spawn_blocking(move || CredentialStore::open(&file)?.export())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(left == before, "the file is left as it was");
+    assert!(
+        !other.path().join("dutytrace.auth.db").exists(),
+        "no credential file is made for a log on a server"
+    );
+    again.close().await;
+    second.close().await;
+}
