@@ -38,6 +38,37 @@ fn unit_names(s: &Server, position: u64) -> BTreeSet<String> {
         .collect()
 }
 
+/// Whether a server runs the deadline watcher now (its `/readyz` lists the duty).
+fn runs_watcher(s: &Server) -> bool {
+    let (_, body) = s.get("/readyz");
+    let body: Value = serde_json::from_str(&body).expect("readyz answers JSON");
+    body["duties"]
+        .as_array()
+        .expect("readyz lists duties")
+        .iter()
+        .any(|d| d == "deadline_watcher")
+}
+
+/// Waits (at most 30 s) until exactly one of the servers runs the deadline watcher, never
+/// seeing two run it at once; returns which.
+fn the_one_watcher(servers: &[&Server]) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let running: Vec<usize> = (0..servers.len())
+            .filter(|i| runs_watcher(servers[*i]))
+            .collect();
+        assert!(
+            running.len() <= 1,
+            "two processes run the watcher: {running:?}"
+        );
+        if let [one] = running[..] {
+            return one;
+        }
+        assert!(Instant::now() < deadline, "nobody took the watcher's lease");
+        std::thread::yield_now();
+    }
+}
+
 /// Two `dutytrace serve` processes on one PostgreSQL store, each with a data directory of
 /// its own: a command served by either is seen by both, and both serve the same board.
 /// One is killed with SIGKILL while a client is registering units through it and another
@@ -89,6 +120,12 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     );
     let board = |s: &Server, p: u64| s.get_json(&format!("/api/v1/board?min_position={p}"));
     assert_eq!(board(&a, p), board(&b, p), "one board");
+    // The deadline watcher runs in one of them (a lease); A, started first, took it.
+    assert_eq!(
+        the_one_watcher(&[&a, &b]),
+        0,
+        "A, started first, runs the watcher"
+    );
     // One set of logins: a session opened through either process is valid through the
     // other, and a logout through the other ends it for both.
     for (from, to) in [(&a, &b), (&b, &a)] {
@@ -155,8 +192,14 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     for (name, _) in &acked {
         assert!(on_b.contains(name), "{name} was acknowledged and is lost");
     }
+    assert_eq!(
+        the_one_watcher(&[&b]),
+        0,
+        "B took the watcher over from the killed A"
+    );
     let a = start(&dir_a);
     assert_eq!(unit_names(&a, last), on_b, "A, restarted, caught up");
+    assert_eq!(the_one_watcher(&[&a, &b]), 1, "B keeps the watcher");
     assert_eq!(board(&a, last), board(&b, last), "one board again");
     a.stop();
     b.stop();

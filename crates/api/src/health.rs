@@ -33,6 +33,9 @@ pub(crate) struct Readiness {
     #[schema(required = false)]
     head: u64,
     projectors: Vec<crate::state::ProjectorStatus>,
+    /// The duties that run in one process of a log at a time (`deadline_watcher`,
+    /// `webhook_outbox`) which this process runs now.
+    duties: Vec<String>,
 }
 
 fn readiness_status() -> utoipa::openapi::schema::Object {
@@ -58,20 +61,27 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<V
     let head = state.store.head().await;
     let projectors = state.projector_status().await;
     let caught_up = projectors.iter().all(|p| p.is_ready(READY_MAX_LAG));
+    let duties = state.duties.running();
     match head {
         Ok(head) if caught_up => (
             StatusCode::OK,
-            Json(json!({"status": "ready", "head": head, "projectors": projectors})),
+            Json(
+                json!({"status": "ready", "head": head, "projectors": projectors, "duties": duties}),
+            ),
         ),
         Ok(head) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({"status": "catching_up", "head": head, "projectors": projectors})),
+            Json(
+                json!({"status": "catching_up", "head": head, "projectors": projectors, "duties": duties}),
+            ),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness: the event store does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({"status": "store_unavailable", "projectors": projectors})),
+                Json(
+                    json!({"status": "store_unavailable", "projectors": projectors, "duties": duties}),
+                ),
             )
         }
     }

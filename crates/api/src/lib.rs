@@ -19,7 +19,7 @@ pub use acting::{CSRF_HEADER, DIRECTORY, SESSION_COOKIE};
 pub use notary::Notary;
 pub use openapi::{document, document_json};
 pub use problem::{ApiError, CODES};
-pub use state::AppState;
+pub use state::{AppState, Duties};
 pub use v1::board::BOARD;
 pub use views::Views;
 

@@ -30,6 +30,32 @@ pub struct AppState {
     pub(crate) caches: Arc<Caches>,
     /// Signs and publishes checkpoints of the log; `None` where none is configured.
     pub notary: Option<Arc<crate::notary::Notary>>,
+    /// The duties that run in one process of a log at a time which this one runs now.
+    pub duties: Duties,
+}
+
+/// The duties that run in one process of a log at a time (the deadline watcher, the webhook
+/// outbox: see `store_postgres::lease`) which this process runs now; `/readyz` lists them,
+/// so an operator can tell which instance does what.
+#[derive(Debug, Clone, Default)]
+pub struct Duties(Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>);
+
+impl Duties {
+    /// Records that this process has started (`true`) or stopped running `duty`.
+    pub fn set(&self, duty: &str, running: bool) {
+        let mut duties = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if running {
+            duties.insert(duty.to_owned());
+        } else {
+            duties.remove(duty);
+        }
+    }
+
+    /// The duties this process runs now, by name.
+    pub fn running(&self) -> Vec<String> {
+        let duties = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        duties.iter().cloned().collect()
+    }
 }
 
 /// What a unit, group or cadre obligations query is about.
@@ -85,6 +111,7 @@ impl AppState {
             projectors: Arc::new(RwLock::new(projectors)),
             caches: Arc::default(),
             notary: None,
+            duties: Duties::default(),
         }
     }
 

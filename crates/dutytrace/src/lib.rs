@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod entry;
 pub mod evidence;
+pub mod leases;
 pub mod migrate;
 pub mod outbox;
 pub mod report;

@@ -5,7 +5,7 @@ use crate::checkpoints;
 use crate::cli::ServeArgs;
 use crate::outbox::{self, Outbox, OutboxOptions, Webhook};
 use crate::watcher::{self, Watcher};
-use crate::{config, stores};
+use crate::{config, leases, stores};
 use anyhow::Context;
 use app::App;
 use auth::Secret;
@@ -114,6 +114,8 @@ pub struct Running {
         tokio::sync::watch::Sender<bool>,
         tokio::task::JoinHandle<()>,
     )>,
+    /// The leases of the watcher and the outbox, given up when the process stops.
+    leases: Vec<stores::DutyLease>,
 }
 
 /// How often the deadline watcher looks for reminders due (and once at start).
@@ -196,9 +198,27 @@ pub async fn start(
     let server = tokio::spawn(api::serve(listener, state.clone(), async {
         let _ = stopped.await;
     }));
+    // The deadline watcher and the webhook outbox run in one process of the log at a time.
+    let mut leases = vec![opened.lease(leases::DEADLINE_WATCHER)];
     let (stop_watching, watching) = tokio::sync::watch::channel(false);
-    let watcher = Watcher::new(opened.log.clone(), opened.models.clone(), clock);
-    let watcher = tokio::spawn(watcher::run(watcher, state.clone(), WATCH_EVERY, watching));
+    let watcher = {
+        let watcher = Watcher::new(opened.log.clone(), opened.models.clone(), clock);
+        let state_ = state.clone();
+        tokio::spawn(leases::while_held(
+            leases::DEADLINE_WATCHER,
+            leases[0].held(),
+            watching,
+            state.duties.clone(),
+            move |halted| {
+                tokio::spawn(watcher::run(
+                    watcher.clone(),
+                    state_.clone(),
+                    WATCH_EVERY,
+                    halted,
+                ))
+            },
+        ))
+    };
     let (stop_signing, signing) = tokio::sync::watch::channel(false);
     let signing = tokio::spawn(checkpoints::run(
         state.clone(),
@@ -207,8 +227,16 @@ pub async fn start(
         signing,
     ));
     let outbox = outbox.map(|outbox| {
+        let lease = opened.lease(leases::WEBHOOK_OUTBOX);
         let (stop_delivering, delivering) = tokio::sync::watch::channel(false);
-        let task = tokio::spawn(outbox::run(outbox, outbox::EVERY, delivering));
+        let task = tokio::spawn(leases::while_held(
+            leases::WEBHOOK_OUTBOX,
+            lease.held(),
+            delivering,
+            state.duties.clone(),
+            move |halted| tokio::spawn(outbox::run(outbox.clone(), outbox::EVERY, halted)),
+        ));
+        leases.push(lease);
         (stop_delivering, task)
     });
     Ok(Running {
@@ -220,6 +248,7 @@ pub async fn start(
         watcher: (stop_watching, watcher),
         signing: (stop_signing, signing),
         outbox,
+        leases,
     })
 }
 
@@ -304,6 +333,7 @@ impl Running {
             let _ = stop_delivering.send(true);
             outbox.await?;
         }
+        drop(self.leases);
         tracing::info!("stopping the projectors");
         self.state.shutdown().await;
         self.opened.close().await;

@@ -13,6 +13,7 @@ use event_store::{Clock, EventStore};
 use projector::ReadModels;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use store_postgres::lease::{Lease, LeaseOptions};
 use store_postgres::{PostgresOptions, PostgresStore};
 use store_sqlite::{SqliteOptions, SqliteStore};
 
@@ -52,6 +53,51 @@ impl Opened {
     /// Flushes and closes the log.
     pub async fn close(&self) {
         self.backend.close().await;
+    }
+
+    /// The lease of a duty that must run in one process of the log at a time
+    /// (`crate::leases`): on PostgreSQL an advisory lock that one process holds at a time;
+    /// on SQLite, where one process owns the log, always held.
+    pub fn lease(&self, duty: &str) -> DutyLease {
+        match &self.backend {
+            Backend::Sqlite(_) => {
+                let (tx, held) = tokio::sync::watch::channel(true);
+                DutyLease {
+                    held,
+                    _keep: Keep::Granted(tx),
+                }
+            }
+            Backend::Postgres(p) => {
+                let lease = p.lease(duty, LeaseOptions::default());
+                DutyLease {
+                    held: lease.held(),
+                    _keep: Keep::Postgres(lease),
+                }
+            }
+        }
+    }
+}
+
+/// A lease being tried or held (see [`Opened::lease`]); dropping it gives it up.
+#[derive(Debug)]
+pub struct DutyLease {
+    held: tokio::sync::watch::Receiver<bool>,
+    _keep: Keep,
+}
+
+#[derive(Debug)]
+enum Keep {
+    Granted(
+        #[allow(dead_code, reason = "kept so that the lease stays held")]
+        tokio::sync::watch::Sender<bool>,
+    ),
+    Postgres(#[allow(dead_code, reason = "kept so that the lease stays held")] Lease),
+}
+
+impl DutyLease {
+    /// Whether this process holds the lease now, changing as it is taken and lost.
+    pub fn held(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.held.clone()
     }
 }
 

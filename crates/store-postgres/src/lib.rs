@@ -21,6 +21,7 @@
 
 pub mod credentials;
 mod errors;
+pub mod lease;
 mod listen;
 mod migrate;
 mod queries;
@@ -78,6 +79,10 @@ pub struct PostgresStore {
 #[derive(Debug)]
 struct Inner {
     pool: Pool,
+    /// How to open connections of its own (the listener's, the leases').
+    config: Config,
+    /// The oid of the log's schema: the processes of one log share its channel and leases.
+    schema_oid: i64,
     queue: WriteQueue,
     writer: Mutex<Option<JoinHandle<()>>>,
     listener: JoinHandle<()>,
@@ -232,7 +237,7 @@ impl PostgresStore {
 
         let (head_tx, head_rx) = watch::channel(head);
         let listener = tokio::spawn(listen::listen(
-            config,
+            config.clone(),
             pool.clone(),
             channel.clone(),
             head_tx.clone(),
@@ -250,6 +255,8 @@ impl PostgresStore {
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
+                config,
+                schema_oid: oid,
                 queue,
                 writer: Mutex::new(Some(writer)),
                 listener,
@@ -265,6 +272,17 @@ impl PostgresStore {
         credentials::PostgresCredentials::new(
             self.inner.pool.clone(),
             tokio::runtime::Handle::current(),
+        )
+    }
+
+    /// Starts trying to take the lease of `duty` (see [`lease`]): of all the processes of
+    /// this log, one at a time holds it.
+    pub fn lease(&self, duty: &str, options: lease::LeaseOptions) -> lease::Lease {
+        lease::start(
+            self.inner.config.clone(),
+            self.inner.schema_oid,
+            duty,
+            options,
         )
     }
 
