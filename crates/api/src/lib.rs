@@ -28,7 +28,7 @@ use axum::routing::get;
 use std::future::Future;
 use tokio::net::TcpListener;
 
-/// Every route of the service.
+/// Every route of the service: the API, operations and the web dashboard (`web`).
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .nest("/api/v1", v1::routes())
+        .merge(web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

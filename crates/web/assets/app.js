@@ -1,0 +1,98 @@
+// The application: who is signed in, the header, and a page per address
+// (#/board, #/units/<id>, #/groups/<id>, each with ?as_of=YYYY-MM-DD).
+import { api } from "./api.js";
+import { language, setLanguage, t } from "./i18n.js";
+import { boardPage, h, ownerPage, signInPage } from "./pages.js";
+
+const main = document.getElementById("main");
+let me = null;
+
+function parse(hash) {
+  const [path, query] = (hash.replace(/^#/, "") || "/board").split("?");
+  const params = new URLSearchParams(query ?? "");
+  const asOf = params.get("as_of");
+  return {
+    parts: path.split("/").filter(Boolean),
+    asOf: /^\d{4}-\d{2}-\d{2}$/.test(asOf ?? "") ? asOf : null,
+  };
+}
+
+function navigate(hash) {
+  if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+function header() {
+  const top = document.getElementById("top");
+  top.hidden = !me;
+  document.title = t("app_name");
+  document.getElementById("brand").textContent = t("app_name");
+  document.getElementById("language").textContent = t("switch_language");
+  document.getElementById("sign-out").textContent = t("sign_out");
+  document.getElementById("nav").replaceChildren(h("a", { href: "#/board" }, t("nav_board")));
+  document.getElementById("who").textContent = me ? `${me.display_name} · ${me.role_label}` : "";
+}
+
+async function render() {
+  const started = performance.now();
+  document.body.dataset.ready = "";
+  header();
+  if (!me) {
+    signInPage(main, async () => {
+      me = await api.me();
+      render();
+    });
+    done("sign-in", started);
+    return;
+  }
+  const { parts, asOf } = parse(location.hash);
+  main.replaceChildren(h("p", { class: "loading" }, t("loading")));
+  try {
+    if (parts[0] === "board" || parts.length === 0) {
+      await boardPage(main, me, { asOf }, navigate);
+      done("board", started);
+    } else if ((parts[0] === "units" || parts[0] === "groups") && parts[1]) {
+      await ownerPage(main, me, { kind: parts[0], id: parts[1], asOf }, navigate);
+      done("owner", started);
+    } else {
+      main.replaceChildren(h("p", { class: "empty" }, t("not_found")));
+      done("not-found", started);
+    }
+  } catch (e) {
+    if (e.status === 401) {
+      me = null;
+      return render();
+    }
+    main.replaceChildren(
+      h("div", { class: "error", role: "alert" }, h("p", {}, `${t("error")}：${e.message}`),
+        h("button", { type: "button", onclick: render }, t("retry"))),
+    );
+    done("error", started);
+  }
+}
+
+/** Marks the page as drawn (the browser tests wait for this and read the time it took). */
+function done(page, started) {
+  document.body.dataset.page = page;
+  document.body.dataset.renderMs = String(Math.round(performance.now() - started));
+  document.body.dataset.ready = "1";
+}
+
+document.getElementById("language").addEventListener("click", () => {
+  setLanguage(language() === "zh-CN" ? "en" : "zh-CN");
+  render();
+});
+document.getElementById("sign-out").addEventListener("click", async () => {
+  try {
+    await api.signOut();
+  } finally {
+    me = null;
+    location.hash = "#/board";
+    render();
+  }
+});
+window.addEventListener("hashchange", render);
+
+setLanguage(language());
+me = await api.me();
+render();
