@@ -114,8 +114,26 @@ async function fresh() {
 
 /** Waits until the application has drawn `name`; answers how long since navigation. */
 async function drawn(page, name) {
-  await page.waitForSelector(`body[data-ready="1"][data-page="${name}"]`, { timeout: 30_000 });
-  return page.evaluate(() => Math.round(performance.now()));
+  await page.waitForFunction(
+    (n) => document.body.dataset.ready === "1" && [n, "error", "not-found"].includes(document.body.dataset.page),
+    name,
+    { timeout: 30_000 },
+  );
+  const [drawnAs, ms] = await page.evaluate(() => [document.body.dataset.page, Math.round(performance.now())]);
+  if (drawnAs !== name) {
+    throw new Error(`expected the ${name} page, drew ${drawnAs}: ${await page.textContent("#main")}`);
+  }
+  return ms;
+}
+
+/** Waits for a form's write to land (the page moves to ?min_position=…), or fails with the
+ *  error the page shows. */
+async function written(page) {
+  await page.waitForFunction(
+    () => /min_position=\d+/.test(location.hash) || [...document.querySelectorAll("form .error")].some((e) => !e.hidden),
+  );
+  const shown = await page.$$eval("form .error", (es) => es.filter((e) => !e.hidden).map((e) => e.textContent));
+  assert.deepEqual(shown, [], "the write was refused");
 }
 
 async function signIn(page, username) {
@@ -267,6 +285,154 @@ test("each page is drawn within 300 ms of being opened", async () => {
   await ctx2.context.close();
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+/** The first day of a period (2026-M07, 2026-Q3, 2026-H2, 2026). */
+function periodStart(code) {
+  const [y, p] = code.split("-");
+  if (!p || p === "once") return `${y}-01-01`;
+  const n = Number(p.slice(1));
+  const month = { M: n, Q: 3 * n - 2, H: 6 * n - 5 }[p[0]];
+  return `${y}-${String(month).padStart(2, "0")}-01`;
+}
+
+/** As `page`'s user (the commission): the username of a cadre. */
+async function usernameOf(page, cadreId) {
+  const users = await apiGet(page, "/api/v1/users");
+  return users.find((u) => u.account.cadre_id === cadreId).username;
+}
+
+test("a cadre records an entry and the board changes; a late one is warned of first", async () => {
+  const { context, page, errors } = await fresh();
+  await signIn(page, "c001");
+  const me = await apiGet(page, "/api/v1/auth/me");
+  const before = (await apiGet(page, "/api/v1/board")).totals;
+  await page.click('#nav a[href="#/duties"]');
+  await drawn(page, "duties");
+  const mine = (await apiGet(page, `/api/v1/cadres/${me.cadre_id}/obligations`)).obligations;
+  const open = mine.filter((o) => o.count < o.required_count);
+  const begun = open.filter((o) => periodStart(o.period) <= "2026-07-31");
+  assert.equal(await page.locator("#duties-open tbody tr").count(), begun.length);
+  assert.equal(await page.locator("#duties-upcoming tbody tr").count(), open.length - begun.length);
+  // The first open duty of a period already begun that one more entry completes, not late.
+  const today = "2026-07-31";
+  const duty = open.find(
+    (o) => ["pending", "yellow"].includes(o.light) && o.required_count - o.count === 1 && periodStart(o.period) <= today,
+  );
+  assert.ok(duty, "a duty one entry completes");
+  await page.click(`#duties-open tr[data-obligation="${duty.obligation_id}"] button.record`);
+  assert.equal(await page.locator("#late-warning").count(), 0, "no warning for a duty on time");
+  await page.fill("#entry-content", "组织召开专题会议，研究部署党风廉政建设工作（浏览器测试）");
+  await page.setInputFiles("#entry-files", { name: "会议纪要.pdf", mimeType: "application/pdf", buffer: Buffer.from("纪要") });
+  await page.click("#entry-submit");
+  await written(page);
+  await drawn(page, "duties");
+  assert.equal(await page.locator(`#duties-open tr[data-obligation="${duty.obligation_id}"]`).count(), 0, "no longer open");
+  assert.equal(await page.getAttribute(`#duties-done tr[data-obligation="${duty.obligation_id}"]`, "data-light"), "green");
+  await page.click('#nav a[href="#/board"]');
+  await drawn(page, "board");
+  const after = await shownTotals(page);
+  assert.equal(after.green, before.green + 1, "one more green on the board");
+  assert.equal(after.pending, before.pending - 1, "one fewer pending");
+  await page.screenshot({ path: join(shots, "c001-after-entry.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // A cadre with a red duty: the form warns before it is stored as a late backfill, and
+  // will not send it until the warning is acknowledged.
+  const staff = await fresh();
+  await signIn(staff.page, "jiwei");
+  const late = await staff.page.evaluate(async () => {
+    const cadres = await (await fetch("/api/v1/cadres")).json();
+    for (const c of cadres) {
+      const os = (await (await fetch(`/api/v1/cadres/${c.cadre_id}/obligations`)).json()).obligations;
+      const red = os.find((o) => o.light === "red");
+      if (red) return { cadre: c.cadre_id, obligation: red.obligation_id };
+    }
+    return null;
+  });
+  assert.ok(late, "the demo has a red duty somewhere");
+  const username = await usernameOf(staff.page, late.cadre);
+  await staff.context.close();
+  const cadre = await fresh();
+  await signIn(cadre.page, username);
+  await cadre.page.goto(`${base}/#/duties`);
+  await drawn(cadre.page, "duties");
+  await cadre.page.click(`#duties-open tr[data-obligation="${late.obligation}"] button.record`);
+  assert.match(await cadre.page.textContent("#late-warning"), /逾期补录/);
+  await cadre.page.fill("#entry-content", "补录：已于月底完成（浏览器测试）");
+  await cadre.page.click("#entry-submit");
+  // Not acknowledged: the browser keeps the form (the checkbox is required).
+  assert.equal(await cadre.page.locator("#entry-submit").count(), 1);
+  assert.equal(await cadre.page.evaluate(() => document.querySelector("#confirm-late").validity.valueMissing), true);
+  await cadre.page.screenshot({ path: join(shots, "late-backfill-warning.png"), fullPage: true });
+  await cadre.page.check("#confirm-late");
+  await cadre.page.click("#entry-submit");
+  await written(cadre.page);
+  await drawn(cadre.page, "duties");
+  assert.equal(await cadre.page.getAttribute(`tr[data-obligation="${late.obligation}"]`, "data-light"), "orange", "backfilled: orange, not green");
+  assert.deepEqual(cadre.errors, []);
+  await cadre.context.close();
+});
+
+test("a problem is walked from registered to closed, each role seeing only its own steps", async () => {
+  const staff = await fresh();
+  await signIn(staff.page, "jiwei");
+  const problems = await apiGet(staff.page, "/api/v1/problems");
+  const problem = problems.find((p) => p.status === "registered");
+  assert.ok(problem, "the demo has a registered problem");
+  const cadres = await apiGet(staff.page, "/api/v1/cadres");
+  const principal = cadres.find((c) => c.duty.kind === "principal_leader" && c.duty.unit_id === problem.unit_id);
+  const leader = await usernameOf(staff.page, principal.cadre_id);
+  await staff.page.goto(`${base}/#/problems/${problem.problem_id}`);
+  await drawn(staff.page, "problem");
+  assert.deepEqual(await staff.page.$$eval("#problem-actions button", (bs) => bs.map((b) => b.dataset.step)), [], "nothing for the commission to do yet");
+
+  const unit = await fresh();
+  await signIn(unit.page, leader);
+  await unit.page.click('#nav a[href="#/problems"]');
+  await drawn(unit.page, "problems");
+  await unit.page.click(`#problems-table tr[data-problem="${problem.problem_id}"] a`);
+  await drawn(unit.page, "problem");
+  const stepsNow = () => unit.page.$$eval("#problem-actions button", (bs) => bs.map((b) => b.dataset.step));
+  const take = async (step, text, files) => {
+    await unit.page.click(`#problem-actions button[data-step="${step}"]`);
+    await unit.page.fill("#step-text", text);
+    if (files) await unit.page.setInputFiles("#step-files", files);
+    await unit.page.click("#step-submit");
+    await written(unit.page);
+    await drawn(unit.page, "problem");
+    // The next render has its own min_position: clear the mark for the next step.
+    await unit.page.evaluate(() => history.replaceState(null, "", location.pathname + location.hash.replace(/\?.*/, "")));
+  };
+  assert.deepEqual(await stepsNow(), ["plan"]);
+  await take("plan", "逐项制定整改措施，明确责任人和完成时限");
+  assert.equal(await unit.page.getAttribute("#problem", "data-status"), "planned");
+  assert.deepEqual(await stepsNow(), ["progress"]);
+  await take("progress", "已修订招投标管理制度并组织培训", { name: "制度文件.pdf", mimeType: "application/pdf", buffer: Buffer.from("制度") });
+  assert.equal(await unit.page.getAttribute("#problem", "data-status"), "rectifying");
+  assert.deepEqual(await stepsNow(), ["progress", "closing-request"]);
+  await take("closing-request", "整改措施已全部落实，申请销号");
+  assert.equal(await unit.page.getAttribute("#problem", "data-status"), "submitted");
+  assert.deepEqual(await stepsNow(), [], "the unit cannot close its own problem");
+  assert.deepEqual(unit.errors, []);
+  await unit.context.close();
+
+  await staff.page.goto(`${base}/#/problems/${problem.problem_id}?min_position=1`);
+  await staff.page.reload();
+  await drawn(staff.page, "problem");
+  assert.deepEqual(await staff.page.$$eval("#problem-actions button", (bs) => bs.map((b) => b.dataset.step)), ["closure", "rejection"]);
+  await staff.page.click('#problem-actions button[data-step="closure"]');
+  await staff.page.fill("#step-text", "经核查，整改到位，同意销号");
+  await staff.page.click("#step-submit");
+  await staff.page.waitForFunction(() => /min_position=\d+/.test(location.hash) && !location.hash.endsWith("=1"));
+  await drawn(staff.page, "problem");
+  assert.equal(await staff.page.getAttribute("#problem", "data-status"), "closed");
+  const steps = await staff.page.$$eval("#timeline li", (ls) => ls.map((l) => l.dataset.step));
+  assert.deepEqual(steps, ["registered", "planned", "progressed", "closing_requested", "closed"]);
+  await staff.page.screenshot({ path: join(shots, "problem-closed.png"), fullPage: true });
+  assert.deepEqual(staff.errors, []);
+  await staff.context.close();
 });
 
 test("signing out ends the session: the page asks to sign in again", async () => {

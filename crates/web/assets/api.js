@@ -11,8 +11,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, body) {
-  const headers = { accept: "application/json" };
+async function call(method, path, body, extra = {}) {
+  const headers = { accept: "application/json", ...extra };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrf) headers["x-csrf-token"] = csrf;
   const response = await fetch(path, {
@@ -30,7 +30,7 @@ async function call(method, path, body) {
 
 export const api = {
   get: (path) => call("GET", path),
-  post: (path, body) => call("POST", path, body ?? {}),
+  post: (path, body, headers) => call("POST", path, body ?? {}, headers),
   /** Who is signed in, or null. */
   async me() {
     try {

@@ -2,7 +2,9 @@
 // (#/board, #/units/<id>, #/groups/<id>, each with ?as_of=YYYY-MM-DD).
 import { api } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
+import { dutiesPage } from "./duties.js";
 import { boardPage, h, ownerPage, signInPage } from "./pages.js";
+import { problemPage, problemsPage } from "./problems.js";
 
 const main = document.getElementById("main");
 let me = null;
@@ -11,9 +13,11 @@ function parse(hash) {
   const [path, query] = (hash.replace(/^#/, "") || "/board").split("?");
   const params = new URLSearchParams(query ?? "");
   const asOf = params.get("as_of");
+  const minPosition = params.get("min_position");
   return {
     parts: path.split("/").filter(Boolean),
     asOf: /^\d{4}-\d{2}-\d{2}$/.test(asOf ?? "") ? asOf : null,
+    minPosition: /^\d+$/.test(minPosition ?? "") ? minPosition : null,
   };
 }
 
@@ -29,7 +33,14 @@ function header() {
   document.getElementById("brand").textContent = t("app_name");
   document.getElementById("language").textContent = t("switch_language");
   document.getElementById("sign-out").textContent = t("sign_out");
-  document.getElementById("nav").replaceChildren(h("a", { href: "#/board" }, t("nav_board")));
+  // Only what this user may use: my duties for a cadre.
+  const links = [["#/board", "nav_board"]];
+  if (me?.cadre_id) links.push(["#/duties", "nav_duties"]);
+  links.push(["#/problems", "nav_problems"]);
+  const here = `#/${parse(location.hash).parts[0] ?? "board"}`;
+  document.getElementById("nav").replaceChildren(
+    ...links.map(([href, key]) => h("a", { href, "aria-current": href === here ? "page" : undefined }, t(key))),
+  );
   document.getElementById("who").textContent = me ? `${me.display_name} · ${me.role_label}` : "";
 }
 
@@ -45,7 +56,7 @@ async function render() {
     done("sign-in", started);
     return;
   }
-  const { parts, asOf } = parse(location.hash);
+  const { parts, asOf, minPosition } = parse(location.hash);
   main.replaceChildren(h("p", { class: "loading" }, t("loading")));
   try {
     if (parts[0] === "board" || parts.length === 0) {
@@ -54,6 +65,15 @@ async function render() {
     } else if ((parts[0] === "units" || parts[0] === "groups") && parts[1]) {
       await ownerPage(main, me, { kind: parts[0], id: parts[1], asOf }, navigate);
       done("owner", started);
+    } else if (parts[0] === "duties" && me.cadre_id) {
+      await dutiesPage(main, me, { minPosition }, navigate);
+      done("duties", started);
+    } else if (parts[0] === "problems" && parts[1]) {
+      await problemPage(main, me, { id: parts[1] }, navigate);
+      done("problem", started);
+    } else if (parts[0] === "problems") {
+      await problemsPage(main, me);
+      done("problems", started);
     } else {
       main.replaceChildren(h("p", { class: "empty" }, t("not_found")));
       done("not-found", started);

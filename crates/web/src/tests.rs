@@ -153,9 +153,38 @@ fn both_languages_have_every_label_the_pages_use() {
             used.insert(key.to_owned());
         }
     }
+    // Labels the pages build from a value: `light_${light}`, `status_${status}`, ….
     for light in ["green", "yellow", "red", "orange", "pending"] {
         used.insert(format!("light_{light}"));
         used.insert(format!("light_{light}_meaning"));
+    }
+    for status in ["registered", "planned", "rectifying", "submitted", "closed"] {
+        used.insert(format!("status_{status}"));
+    }
+    for step in [
+        "registered",
+        "planned",
+        "progressed",
+        "closing_requested",
+        "closing_rejected",
+        "closed",
+    ] {
+        used.insert(format!("timeline_{step}"));
+    }
+    // …and the names they keep in tables, as string literals: "step_plan", "field_text".
+    for a in ASSETS.iter().filter(|a| a.name.ends_with(".js")) {
+        let text = String::from_utf8_lossy(a.bytes);
+        for piece in text.split('"').skip(1).step_by(2) {
+            let labelled = ["step_", "nav_", "status_", "timeline_", "subject_", "kind_"]
+                .iter()
+                .any(|p| piece.starts_with(p));
+            if labelled && piece.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                used.insert(piece.to_owned());
+            }
+        }
+    }
+    for field in ["plan", "text", "summary", "conclusion", "reason"] {
+        used.insert(format!("field_{field}"));
     }
     assert!(
         used.len() > 30,

@@ -1,0 +1,185 @@
+// The problem ledger (问题台账): the list, one problem's timeline, and the steps of its
+// rectification each role may take — registered → planned → rectifying → submitted →
+// closed (or rejected back to rectifying). Only the buttons of the steps this user may
+// take are shown; the API has the last word.
+import { api } from "./api.js";
+import { formatDate, shanghaiDate, t } from "./i18n.js";
+import { badge } from "./lights.js";
+import { h } from "./pages.js";
+
+/** Whether `me` answers for the problem's rectification (the unit's principal leader or
+ *  the cadre named on it). */
+function rectifies(me, p) {
+  if (!me.cadre_id) return false;
+  if (p.cadre_id && p.cadre_id === me.cadre_id) return true;
+  return me.role === "principal_leader" && me.scope.units.includes(p.unit_id);
+}
+
+/** Whether `me` oversees it (the commission, or a discipline group stationed in the unit). */
+function oversees(me, p) {
+  if (me.role === "commission") return true;
+  return me.role === "discipline_group" && me.scope.units.includes(p.unit_id);
+}
+
+/** The steps `me` may take now: [name, path, field, label key]. */
+export function steps(me, p) {
+  const out = [];
+  if (rectifies(me, p)) {
+    if (p.status === "registered") out.push(["plan", "plan", "plan", "step_plan"]);
+    if (p.status === "planned" || p.status === "rectifying") out.push(["progress", "progress", "text", "step_progress"]);
+    if (p.status === "rectifying" && p.progress_entries > 0)
+      out.push(["closing-request", "closing-request", "summary", "step_request_closing"]);
+  }
+  if (oversees(me, p) && p.status === "submitted") {
+    out.push(["closure", "closure", "conclusion", "step_close"]);
+    out.push(["rejection", "rejection", "reason", "step_reject"]);
+  }
+  return out;
+}
+
+function statusLabel(status) {
+  return t(`status_${status}`);
+}
+
+// The ledger's queries wait for the ledger to reach the log's head, so a page drawn after a
+// write always shows it (the `min_position` of the page's address only makes it redraw).
+export async function problemsPage(main, me) {
+  const problems = await api.get("/api/v1/problems");
+  const rows = problems.map((p) =>
+    h(
+      "tr",
+      { dataset: { problem: p.problem_id, status: p.status } },
+      h("td", {}, h("a", { href: `#/problems/${p.problem_id}` }, p.description)),
+      h("td", {}, p.unit_name),
+      h("td", {}, p.type.label),
+      h("td", {}, formatDate(p.found_on)),
+      h("td", {}, formatDate(p.rectify_by)),
+      h("td", {}, statusLabel(p.status)),
+      h("td", {}, badge(p.light)),
+    ),
+  );
+  main.replaceChildren(
+    h(
+      "section",
+      { class: "page", id: "problems" },
+      h("h1", {}, t("nav_problems")),
+      problems.length === 0
+        ? h("p", { class: "empty" }, t("problems_none"))
+        : h(
+            "table",
+            { class: "problems", id: "problems-table" },
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                [t("problem"), t("unit"), t("problem_type"), t("found_on"), t("rectify_by"), t("status"), t("light")].map((c) =>
+                  h("th", { scope: "col" }, c),
+                ),
+              ),
+            ),
+            h("tbody", {}, rows),
+          ),
+    ),
+  );
+}
+
+async function sha256(file) {
+  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export async function problemPage(main, me, { id }, navigate) {
+  const p = await api.get(`/api/v1/problems/${id}`);
+  const actions = h("div", { class: "actions", id: "problem-actions" });
+  const form = h("div", { id: "problem-form" });
+
+  function open([name, path, field, label]) {
+    const text = h("textarea", { id: "step-text", rows: 3, required: true, maxlength: 2000 });
+    const files = name === "progress" ? h("input", { type: "file", id: "step-files", multiple: true, required: true }) : null;
+    const error = h("p", { class: "error", role: "alert", hidden: true });
+    const submit = h("button", { type: "submit", id: "step-submit" }, t(label));
+    form.replaceChildren(
+      h(
+        "form",
+        {
+          class: "step",
+          dataset: { step: name },
+          onsubmit: async (e) => {
+            e.preventDefault();
+            submit.disabled = true;
+            error.hidden = true;
+            try {
+              const body = { [field]: text.value.trim() };
+              if (files) {
+                body.attachments = [];
+                for (const f of files.files) body.attachments.push({ sha256: await sha256(f), file_name: f.name });
+              }
+              const written = await api.post(`/api/v1/problems/${id}/${path}`, body, {
+                "idempotency-key": crypto.randomUUID(),
+              });
+              navigate(`#/problems/${id}?min_position=${written.position}`);
+            } catch (err) {
+              error.textContent = `${t("error")}：${err.message}`;
+              error.hidden = false;
+              submit.disabled = false;
+            }
+          },
+        },
+        h("h3", {}, t(label)),
+        h("label", { for: "step-text" }, t(`field_${field}`)),
+        text,
+        files ? [h("label", { for: "step-files" }, t("evidence")), files] : null,
+        error,
+        h(
+          "div",
+          { class: "actions" },
+          submit,
+          h("button", { type: "button", class: "secondary", onclick: () => form.replaceChildren() }, t("cancel")),
+        ),
+      ),
+    );
+    text.focus();
+  }
+
+  for (const step of steps(me, p)) {
+    actions.append(h("button", { type: "button", dataset: { step: step[0] }, onclick: () => open(step) }, t(step[3])));
+  }
+  const timeline = h(
+    "ol",
+    { class: "timeline", id: "timeline" },
+    p.timeline.map((s) =>
+      h(
+        "li",
+        { dataset: { step: s.step } },
+        h("strong", {}, t(`timeline_${s.step}`)),
+        " ",
+        h("span", { class: "sub" }, `${formatDate(shanghaiDate(s.at))} · ${s.actor.replace(/^user:/, "")}`),
+        s.text ? h("p", {}, s.text) : null,
+        s.evidence?.length ? h("p", { class: "sub" }, `${t("evidence")}：${s.evidence.map((e) => e.file_name).join("、")}`) : null,
+      ),
+    ),
+  );
+  main.replaceChildren(
+    h(
+      "section",
+      { class: "page", id: "problem", dataset: { status: p.status } },
+      h("nav", { class: "crumbs" }, h("a", { href: "#/problems" }, t("nav_problems"))),
+      h("h1", {}, p.description),
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, t("unit")), h("dd", {}, p.unit_name),
+        h("dt", {}, t("problem_type")), h("dd", {}, p.type.label),
+        h("dt", {}, t("rectify_by")), h("dd", {}, formatDate(p.rectify_by)),
+        h("dt", {}, t("status")), h("dd", { id: "problem-status" }, statusLabel(p.status)),
+        h("dt", {}, t("light")), h("dd", {}, badge(p.light)),
+      ),
+      actions,
+      form,
+      h("h2", {}, t("timeline")),
+      timeline,
+    ),
+  );
+}
