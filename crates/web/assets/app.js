@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { dutiesPage } from "./duties.js";
+import { filingsPage, notificationsPage } from "./filings.js";
 import { boardPage, h, ownerPage, signInPage } from "./pages.js";
 import { problemPage, problemsPage } from "./problems.js";
 
@@ -36,7 +37,7 @@ function header() {
   // Only what this user may use: my duties for a cadre.
   const links = [["#/board", "nav_board"]];
   if (me?.cadre_id) links.push(["#/duties", "nav_duties"]);
-  links.push(["#/problems", "nav_problems"]);
+  links.push(["#/problems", "nav_problems"], ["#/filings", "nav_filings"], ["#/notifications", "nav_notifications"]);
   const here = `#/${parse(location.hash).parts[0] ?? "board"}`;
   document.getElementById("nav").replaceChildren(
     ...links.map(([href, key]) => h("a", { href, "aria-current": href === here ? "page" : undefined }, t(key))),
@@ -71,6 +72,12 @@ async function render() {
     } else if (parts[0] === "problems" && parts[1]) {
       await problemPage(main, me, { id: parts[1] }, navigate);
       done("problem", started);
+    } else if (parts[0] === "filings") {
+      await filingsPage(main, me, {}, navigate);
+      done("filings", started);
+    } else if (parts[0] === "notifications") {
+      await notificationsPage(main, me, {}, navigate);
+      done("notifications", started);
     } else if (parts[0] === "problems") {
       await problemsPage(main, me);
       done("problems", started);

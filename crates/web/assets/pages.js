@@ -162,6 +162,7 @@ export async function boardPage(main, me, { asOf }, navigate) {
       { class: "page", id: "board" },
       h("h1", {}, title),
       asOfControls(asOf, board.as_of, (d) => navigate(d ? `#/board?as_of=${d}` : "#/board")),
+      h("p", { class: "exports" }, h("a", { href: withAsOf("/api/v1/reports/board?format=xlsx", asOf), download: "", id: "export-board" }, t("export_xlsx"))),
       legend(),
       totals,
       board.units.length === 0

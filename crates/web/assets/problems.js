@@ -63,6 +63,7 @@ export async function problemsPage(main, me) {
       "section",
       { class: "page", id: "problems" },
       h("h1", {}, t("nav_problems")),
+      h("p", { class: "exports" }, h("a", { href: "/api/v1/reports/ledger?format=xlsx", download: "", id: "export-ledger" }, t("export_xlsx"))),
       problems.length === 0
         ? h("p", { class: "empty" }, t("problems_none"))
         : h(

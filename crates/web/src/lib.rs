@@ -47,6 +47,7 @@ const ASSETS: &[Asset] = &[
     asset!("pages.js", "text/javascript; charset=utf-8"),
     asset!("duties.js", "text/javascript; charset=utf-8"),
     asset!("problems.js", "text/javascript; charset=utf-8"),
+    asset!("filings.js", "text/javascript; charset=utf-8"),
     asset!("favicon.svg", "image/svg+xml"),
 ];
 

@@ -161,6 +161,18 @@ fn both_languages_have_every_label_the_pages_use() {
     for status in ["registered", "planned", "rectifying", "submitted", "closed"] {
         used.insert(format!("status_{status}"));
     }
+    for status in ["filed", "revised", "cancelled", "returned"] {
+        used.insert(format!("filing_status_{status}"));
+    }
+    for kind in ["travel", "family_event"] {
+        used.insert(format!("filing_{kind}"));
+    }
+    for purpose in ["on_duty", "private"] {
+        used.insert(format!("purpose_{purpose}"));
+    }
+    for event in ["wedding", "child_wedding", "funeral"] {
+        used.insert(format!("family_{event}"));
+    }
     for step in [
         "registered",
         "planned",

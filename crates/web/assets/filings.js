@@ -1,0 +1,190 @@
+// Filings (事项报备): filing a trip, the register one sees (newest first), and
+// acknowledging (已阅) what one was shown — principal leaders, leaders in charge,
+// discipline groups and the commission, never for their own filings.
+import { api } from "./api.js";
+import { formatDate, shanghaiDate, t } from "./i18n.js";
+import { h } from "./pages.js";
+
+const ACKNOWLEDGERS = ["principal_leader", "leader_in_charge", "discipline_group", "commission"];
+
+function mayAcknowledge(me, f) {
+  if (!ACKNOWLEDGERS.includes(me.role)) return false;
+  if (f.cadre_id && f.cadre_id === me.cadre_id) return false;
+  return !f.acknowledgements.some((a) => a.user_id === me.user_id);
+}
+
+function what(f) {
+  if (f.travel) {
+    const tr = f.travel;
+    return `${t(`purpose_${tr.purpose}`)} · ${tr.destination} · ${formatDate(tr.leave_on)}–${formatDate(tr.return_on)}`;
+  }
+  const e = f.family_event;
+  return `${t(`family_${e.kind}`)} · ${formatDate(e.date)} · ${e.venue}`;
+}
+
+export async function filingsPage(main, me, _params, navigate) {
+  const filings = await api.get("/api/v1/filings?limit=200");
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const rows = filings.map((f) =>
+    h(
+      "tr",
+      { dataset: { filing: f.filing_id, status: f.status } },
+      h("td", {}, f.cadre_name, h("div", { class: "sub" }, f.unit_name ?? f.group_name ?? "")),
+      h("td", {}, t(`filing_${f.kind}`)),
+      h("td", {}, what(f)),
+      h("td", {}, formatDate(f.filed_on), f.late ? h("div", { class: "late" }, `${t("filing_late")} ${f.days_late}`) : null),
+      h("td", {}, t(`filing_status_${f.status}`)),
+      h("td", { class: "num" }, String(f.acknowledgements.length)),
+      h(
+        "td",
+        {},
+        mayAcknowledge(me, f)
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "acknowledge",
+                onclick: async (e) => {
+                  e.target.disabled = true;
+                  try {
+                    const w = await api.post(`/api/v1/filings/${f.filing_id}/acknowledgement`, {});
+                    navigate(`#/filings?min_position=${w.position}`);
+                  } catch (err) {
+                    error.textContent = `${t("error")}：${err.message}`;
+                    error.hidden = false;
+                    e.target.disabled = false;
+                  }
+                },
+              },
+              t("acknowledge"),
+            )
+          : null,
+      ),
+    ),
+  );
+  main.replaceChildren(
+    h(
+      "section",
+      { class: "page", id: "filings" },
+      h("h1", {}, t("nav_filings")),
+      me.cadre_id ? travelForm(me, navigate) : null,
+      error,
+      filings.length === 0
+        ? h("p", { class: "empty" }, t("filings_none"))
+        : h(
+            "table",
+            { class: "filings", id: "filings-table" },
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                [t("cadre"), t("filing_kind"), t("filing_what"), t("filed_on"), t("status"), t("acknowledged_by"), ""].map((c) =>
+                  h("th", { scope: "col" }, c),
+                ),
+              ),
+            ),
+            h("tbody", {}, rows),
+          ),
+    ),
+  );
+}
+
+/** Filing a trip (外出报备): purpose, destination and the dates. */
+function travelForm(me, navigate) {
+  const purpose = h(
+    "select",
+    { id: "travel-purpose" },
+    ["on_duty", "private"].map((p) => h("option", { value: p }, t(`purpose_${p}`))),
+  );
+  const destination = h("input", { id: "travel-destination", required: true, maxlength: 200 });
+  const leave = h("input", { id: "travel-leave", type: "date", required: true });
+  const back = h("input", { id: "travel-return", type: "date", required: true });
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", id: "travel-submit" }, t("file_travel"));
+  return h(
+    "details",
+    { id: "file-travel" },
+    h("summary", {}, t("file_travel")),
+    h(
+      "form",
+      {
+        class: "step",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          submit.disabled = true;
+          error.hidden = true;
+          try {
+            const w = await api.post(
+              "/api/v1/filings/travel",
+              { purpose: purpose.value, destination: destination.value.trim(), leave_on: leave.value, return_on: back.value },
+              { "idempotency-key": crypto.randomUUID() },
+            );
+            navigate(`#/filings?min_position=${w.position}`);
+          } catch (err) {
+            error.textContent = `${t("error")}：${err.message}`;
+            error.hidden = false;
+            submit.disabled = false;
+          }
+        },
+      },
+      h("label", { for: "travel-purpose" }, t("travel_purpose")),
+      purpose,
+      h("label", { for: "travel-destination" }, t("travel_destination")),
+      destination,
+      h("label", { for: "travel-leave" }, t("travel_leave_on")),
+      leave,
+      h("label", { for: "travel-return" }, t("travel_return_on")),
+      back,
+      error,
+      h("div", { class: "actions" }, submit),
+    ),
+  );
+}
+
+/** Notifications (通知提醒): reminders and notices, newest first, unread marked. */
+export async function notificationsPage(main, me, _params, navigate) {
+  const answer = await api.get("/api/v1/notifications");
+  main.replaceChildren(
+    h(
+      "section",
+      { class: "page", id: "notifications" },
+      h("h1", {}, t("nav_notifications")),
+      h(
+        "div",
+        { class: "controls" },
+        h("span", { id: "unread" }, `${t("unread")} ${answer.unread}`),
+        answer.unread > 0
+          ? h(
+              "button",
+              {
+                type: "button",
+                id: "mark-all-read",
+                class: "secondary",
+                onclick: async () => {
+                  await api.post("/api/v1/notifications/read", { all: true });
+                  navigate("#/notifications?min_position=0");
+                },
+              },
+              t("mark_all_read"),
+            )
+          : null,
+      ),
+      answer.items.length === 0
+        ? h("p", { class: "empty" }, t("notifications_none"))
+        : h(
+            "ul",
+            { class: "notifications", id: "notification-list" },
+            answer.items.map((n) =>
+              h(
+                "li",
+                { class: n.read ? "read" : "unread", dataset: { key: n.key } },
+                h("strong", {}, n.title),
+                h("div", { class: "sub" }, formatDate(shanghaiDate(n.occurred_at))),
+              ),
+            ),
+          ),
+    ),
+  );
+}
