@@ -269,6 +269,10 @@ test("each page is drawn within 300 ms of being opened", async () => {
     problem: [`${base}/#/problems/${problem.problem_id}`, "problem"],
     filings: [`${base}/#/filings`, "filings"],
     notifications: [`${base}/#/notifications`, "notifications"],
+    statistics: [`${base}/#/statistics`, "statistics"],
+    assessment: [`${base}/#/assessment`, "assessment"],
+    search: [`${base}/#/search?q=${encodeURIComponent("廉政")}`, "search"],
+    "cadre history": [`${base}/#/history?cadre=${board.units.length && (await apiGet(page, "/api/v1/cadres"))[0].cadre_id}&purpose=test`, "history"],
   };
   const measure = async (p, name, url, drawnAs) => {
     // Twice: the first opening of a page after the sign-in warms nothing on the server
@@ -515,6 +519,65 @@ test("notifications are marked read, and the board and ledger export to Excel", 
   }
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("an auditor sees statistics with a chart, the assessment, search hits and a cadre's history", async () => {
+  const { context, page, errors } = await fresh();
+  await signIn(page, "shenji");
+  await page.click('#nav a[href="#/statistics"]');
+  await drawn(page, "statistics");
+  const stats = await apiGet(page, "/api/v1/statistics/lights");
+  for (const light of ["green", "red", "orange"]) {
+    const api = stats.rows.reduce((n, r) => n + r[light], 0);
+    const shown = await page.$$eval(`#lights-by-month tbody tr`, (rs, l) => {
+      const i = ["green", "yellow", "red", "orange", "pending"].indexOf(l) + 1;
+      return rs.reduce((n, r) => n + Number(r.children[i].textContent), 0);
+    }, light);
+    assert.equal(shown, api, `${light} per month adds up to the API's`);
+    const bars = await page.locator(`#lights-chart rect[data-light="${light}"]`).count();
+    assert.ok(bars > 0, `the chart draws ${light} bars`);
+  }
+  await page.screenshot({ path: join(shots, "shenji-statistics.png"), fullPage: true });
+
+  await page.click('#nav a[href="#/assessment"]');
+  await drawn(page, "assessment");
+  const assessment = await apiGet(page, "/api/v1/assessments/2026");
+  const scores = await page.$$eval("#assessment-table tbody td.score", (tds) => tds.map((td) => Number(td.textContent)));
+  assert.equal(scores.length, assessment.scores.length);
+  assert.deepEqual(scores, [...scores].sort((a, b) => a - b), "lowest score first");
+
+  await page.click('#nav a[href="#/search"]');
+  await drawn(page, "search");
+  await page.fill("#search-q", "廉政");
+  await page.click("#search-submit");
+  await page.waitForFunction(() => location.hash.startsWith("#/search?"));
+  await drawn(page, "search");
+  const found = await apiGet(page, `/api/v1/search?q=${encodeURIComponent("廉政")}&limit=50`);
+  assert.match(await page.textContent("#search-total"), new RegExp(String(found.total)));
+  assert.equal(await page.locator("#search-hits li").count(), found.hits.length);
+
+  await page.click('#nav a[href="#/history"]');
+  await drawn(page, "history");
+  const cadres = await apiGet(page, "/api/v1/cadres");
+  const zhang = cadres.find((c) => c.name === "张德颖");
+  await page.selectOption("#history-cadre", zhang.cadre_id);
+  await page.fill("#history-purpose", "年度审计抽查（浏览器测试）");
+  await page.click("#history-submit");
+  await page.waitForFunction(() => location.hash.startsWith("#/history?"));
+  await drawn(page, "history");
+  const events = (await apiGet(page, `/api/v1/cadres/${zhang.cadre_id}/history?purpose=check`)).events;
+  assert.equal(await page.locator("#history li").count(), events.length);
+  assert.equal(await page.locator('#history li[data-type="DutyBackfilled"] strong').first().textContent(), "逾期补录");
+  await page.screenshot({ path: join(shots, "shenji-history.png"), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+
+  // The read was recorded with its purpose, for the commission to see.
+  const staff = await fresh();
+  await signIn(staff.page, "jiwei");
+  const log = await apiGet(staff.page, "/api/v1/access-log?limit=20");
+  assert.ok(log.some((r) => r.reader_username === "shenji" && r.purpose === "年度审计抽查（浏览器测试）"), "the purpose is in the access log");
+  await staff.context.close();
 });
 
 test("signing out ends the session: the page asks to sign in again", async () => {

@@ -4,6 +4,7 @@ import { api } from "./api.js";
 import { language, setLanguage, t } from "./i18n.js";
 import { dutiesPage } from "./duties.js";
 import { filingsPage, notificationsPage } from "./filings.js";
+import { assessmentPage, historyPage, searchPage, statisticsPage } from "./insight.js";
 import { boardPage, h, ownerPage, signInPage } from "./pages.js";
 import { problemPage, problemsPage } from "./problems.js";
 
@@ -16,6 +17,7 @@ function parse(hash) {
   const asOf = params.get("as_of");
   const minPosition = params.get("min_position");
   return {
+    query: params,
     parts: path.split("/").filter(Boolean),
     asOf: /^\d{4}-\d{2}-\d{2}$/.test(asOf ?? "") ? asOf : null,
     minPosition: /^\d+$/.test(minPosition ?? "") ? minPosition : null,
@@ -38,6 +40,9 @@ function header() {
   const links = [["#/board", "nav_board"]];
   if (me?.cadre_id) links.push(["#/duties", "nav_duties"]);
   links.push(["#/problems", "nav_problems"], ["#/filings", "nav_filings"], ["#/notifications", "nav_notifications"]);
+  links.push(["#/statistics", "nav_statistics"], ["#/assessment", "nav_assessment"], ["#/search", "nav_search"]);
+  // A cadre's whole history is for those who oversee and audit.
+  if (["commission", "auditor", "regulator", "discipline_group"].includes(me?.role)) links.push(["#/history", "nav_history"]);
   const here = `#/${parse(location.hash).parts[0] ?? "board"}`;
   document.getElementById("nav").replaceChildren(
     ...links.map(([href, key]) => h("a", { href, "aria-current": href === here ? "page" : undefined }, t(key))),
@@ -57,7 +62,7 @@ async function render() {
     done("sign-in", started);
     return;
   }
-  const { parts, asOf, minPosition } = parse(location.hash);
+  const { parts, asOf, minPosition, query } = parse(location.hash);
   main.replaceChildren(h("p", { class: "loading" }, t("loading")));
   try {
     if (parts[0] === "board" || parts.length === 0) {
@@ -78,6 +83,18 @@ async function render() {
     } else if (parts[0] === "notifications") {
       await notificationsPage(main, me, {}, navigate);
       done("notifications", started);
+    } else if (parts[0] === "search") {
+      await searchPage(main, me, { query }, navigate);
+      done("search", started);
+    } else if (parts[0] === "statistics") {
+      await statisticsPage(main, me);
+      done("statistics", started);
+    } else if (parts[0] === "assessment") {
+      await assessmentPage(main, me, { query });
+      done("assessment", started);
+    } else if (parts[0] === "history") {
+      await historyPage(main, me, { query }, navigate);
+      done("history", started);
     } else if (parts[0] === "problems") {
       await problemsPage(main, me);
       done("problems", started);

@@ -48,6 +48,7 @@ const ASSETS: &[Asset] = &[
     asset!("duties.js", "text/javascript; charset=utf-8"),
     asset!("problems.js", "text/javascript; charset=utf-8"),
     asset!("filings.js", "text/javascript; charset=utf-8"),
+    asset!("insight.js", "text/javascript; charset=utf-8"),
     asset!("favicon.svg", "image/svg+xml"),
 ];
 

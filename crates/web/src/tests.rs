@@ -164,6 +164,9 @@ fn both_languages_have_every_label_the_pages_use() {
     for status in ["filed", "revised", "cancelled", "returned"] {
         used.insert(format!("filing_status_{status}"));
     }
+    for kind in ["entry", "problem"] {
+        used.insert(format!("hit_{kind}"));
+    }
     for kind in ["travel", "family_event"] {
         used.insert(format!("filing_{kind}"));
     }
