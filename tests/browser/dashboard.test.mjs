@@ -395,14 +395,23 @@ test("a cadre records an entry and the board changes; a late one is warned of fi
 test("a problem is walked from registered to closed, each role seeing only its own steps", async () => {
   const staff = await fresh();
   await signIn(staff.page, "jiwei");
-  const problems = await apiGet(staff.page, "/api/v1/problems");
-  const problem = problems.find((p) => p.status === "registered");
-  assert.ok(problem, "the demo has a registered problem");
-  const cadres = await apiGet(staff.page, "/api/v1/cadres");
-  const principal = cadres.find((c) => c.duty.kind === "principal_leader" && c.duty.unit_id === problem.unit_id);
-  const leader = await usernameOf(staff.page, principal.cadre_id);
-  await staff.page.goto(`${base}/#/problems/${problem.problem_id}`);
+  // The commission registers it in c001's unit through the form.
+  await staff.page.click('#nav a[href="#/problems"]');
+  await drawn(staff.page, "problems");
+  await staff.page.click("#register-problem summary");
+  await staff.page.selectOption("#new-unit", { label: "区人大常委会机关党组" });
+  await staff.page.selectOption("#new-type", "integrity_risk");
+  await staff.page.selectOption("#new-source", "supervision");
+  await staff.page.selectOption("#new-severity", "moderate");
+  await staff.page.fill("#new-description", "机关食堂采购未按规定公开比选（浏览器测试）");
+  await staff.page.fill("#new-rectify-by", "2026-09-30");
+  await staff.page.click("#new-submit");
   await drawn(staff.page, "problem");
+  const id = staff.page.url().split("#/problems/")[1];
+  const problem = await apiGet(staff.page, `/api/v1/problems/${id}`);
+  assert.equal(problem.status, "registered");
+  assert.equal(problem.description, "机关食堂采购未按规定公开比选（浏览器测试）");
+  const leader = "c001";
   assert.deepEqual(await staff.page.$$eval("#problem-actions button", (bs) => bs.map((b) => b.dataset.step)), [], "nothing for the commission to do yet");
 
   const unit = await fresh();
@@ -471,6 +480,18 @@ test("a trip filed by a team member is acknowledged by the unit's principal lead
   const row = `#filings-table tr[data-filing="${mine.filing_id}"]`;
   assert.equal(await member.page.getAttribute(row, "data-status"), "filed");
   assert.equal(await member.page.locator(`${row} button.acknowledge`).count(), 0, "not one's own");
+  // A family event too (婚丧喜庆): it joins the register.
+  await member.page.click("#file-family-event summary");
+  await member.page.selectOption("#family-kind", "child_wedding");
+  await member.page.fill("#family-date", "2026-09-12");
+  await member.page.fill("#family-scale", "宴请亲友6桌约60人");
+  await member.page.fill("#family-venue", "区内某酒店（浏览器测试）");
+  await member.page.click("#family-submit");
+  await written(member.page);
+  await drawn(member.page, "filings");
+  const events = (await apiGet(member.page, "/api/v1/filings?limit=200")).filter((f) => f.family_event?.venue === "区内某酒店（浏览器测试）");
+  assert.equal(events.length, 1);
+  assert.equal(await member.page.locator(`#filings-table tr[data-filing="${events[0].filing_id}"]`).count(), 1);
   assert.deepEqual(member.errors, []);
   await member.context.close();
 
@@ -537,6 +558,10 @@ test("an auditor sees statistics with a chart, the assessment, search hits and a
     const bars = await page.locator(`#lights-chart rect[data-light="${light}"]`).count();
     assert.ok(bars > 0, `the chart draws ${light} bars`);
   }
+  // Problems by type, for an auditor: one row of bars per type of the API's answer.
+  const byType = await apiGet(page, "/api/v1/statistics/problems?dimension=type");
+  const labels = await page.$$eval("#problems-chart text[text-anchor=end]", (ts) => ts.map((t) => t.textContent));
+  assert.deepEqual(labels, byType.buckets.map((b) => b.label));
   await page.screenshot({ path: join(shots, "shenji-statistics.png"), fullPage: true });
 
   await page.click('#nav a[href="#/assessment"]');

@@ -96,7 +96,7 @@ async function render() {
       await historyPage(main, me, { query }, navigate);
       done("history", started);
     } else if (parts[0] === "problems") {
-      await problemsPage(main, me);
+      await problemsPage(main, me, navigate);
       done("problems", started);
     } else {
       main.replaceChildren(h("p", { class: "empty" }, t("not_found")));

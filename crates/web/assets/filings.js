@@ -68,6 +68,7 @@ export async function filingsPage(main, me, _params, navigate) {
       { class: "page", id: "filings" },
       h("h1", {}, t("nav_filings")),
       me.cadre_id ? travelForm(me, navigate) : null,
+      me.cadre_id ? familyEventForm(navigate) : null,
       error,
       filings.length === 0
         ? h("p", { class: "empty" }, t("filings_none"))
@@ -137,6 +138,54 @@ function travelForm(me, navigate) {
       leave,
       h("label", { for: "travel-return" }, t("travel_return_on")),
       back,
+      error,
+      h("div", { class: "actions" }, submit),
+    ),
+  );
+}
+
+/** Filing a family event (婚丧喜庆事宜报备): kind, date, scale and venue. */
+function familyEventForm(navigate) {
+  const kind = h("select", { id: "family-kind" }, ["wedding", "child_wedding", "funeral"].map((k) => h("option", { value: k }, t(`family_${k}`))));
+  const date = h("input", { id: "family-date", type: "date", required: true });
+  const scale = h("input", { id: "family-scale", required: true, maxlength: 200, placeholder: t("family_scale_hint") });
+  const venue = h("input", { id: "family-venue", required: true, maxlength: 200 });
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", id: "family-submit" }, t("file_family_event"));
+  return h(
+    "details",
+    { id: "file-family-event" },
+    h("summary", {}, t("file_family_event")),
+    h(
+      "form",
+      {
+        class: "step",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          submit.disabled = true;
+          error.hidden = true;
+          try {
+            const w = await api.post(
+              "/api/v1/filings/family-events",
+              { kind: kind.value, date: date.value, scale: scale.value.trim(), venue: venue.value.trim() },
+              { "idempotency-key": crypto.randomUUID() },
+            );
+            navigate(`#/filings?min_position=${w.position}`);
+          } catch (err) {
+            error.textContent = `${t("error")}：${err.message}`;
+            error.hidden = false;
+            submit.disabled = false;
+          }
+        },
+      },
+      h("label", { for: "family-kind" }, t("family_kind")),
+      kind,
+      h("label", { for: "family-date" }, t("family_date")),
+      date,
+      h("label", { for: "family-scale" }, t("family_scale")),
+      scale,
+      h("label", { for: "family-venue" }, t("family_venue")),
+      venue,
       error,
       h("div", { class: "actions" }, submit),
     ),

@@ -104,8 +104,41 @@ function lightsChart(months) {
   return chart;
 }
 
-export async function statisticsPage(main) {
-  const answer = await api.get("/api/v1/statistics/lights");
+/** Problems per bucket (type or unit) as horizontal bars: closed, open, overdue. */
+function problemsChart(buckets) {
+  const rowH = 26;
+  const width = 720;
+  const label = 220;
+  const height = rowH * buckets.length + 8;
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  const scale = (v) => ((width - label - 40) * v) / max;
+  const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img", id: "problems-chart" });
+  chart.append(svg("title", {}, t("chart_problems_title")));
+  buckets.forEach((b, i) => {
+    const y = 4 + i * rowH;
+    chart.append(svg("text", { x: label - 8, y: y + rowH * 0.65, class: "axis", "text-anchor": "end" }, b.label));
+    let x = label;
+    // Open counts overdue ones too: the bar shows closed, then open on time, then overdue.
+    for (const [part, value] of [["closed", b.closed], ["open", b.open - b.overdue], ["overdue", b.overdue]]) {
+      if (value <= 0) continue;
+      const w = scale(value);
+      const rect = svg("rect", { x, y: y + 4, width: w, height: rowH - 8, class: `bar-problem-${part}`, "data-part": part });
+      rect.append(svg("title", {}, `${b.label} ${t(`problems_${part}`)} ${value}`));
+      chart.append(rect);
+      x += w;
+    }
+    chart.append(svg("text", { x: x + 6, y: y + rowH * 0.65, class: "axis" }, b.count));
+  });
+  return chart;
+}
+
+export async function statisticsPage(main, me) {
+  // By type for those who see the whole district's problems; by unit for the others.
+  const dimension = ["commission", "auditor"].includes(me.role) ? "type" : "unit";
+  const [answer, problems] = await Promise.all([
+    api.get("/api/v1/statistics/lights"),
+    api.get(`/api/v1/statistics/problems?dimension=${dimension}`),
+  ]);
   const months = Array.from({ length: 12 }, (_, i) => Object.fromEntries([["month", i + 1], ...LIGHTS.map((l) => [l, 0])]));
   for (const r of answer.rows) for (const l of LIGHTS) months[r.month - 1][l] += r[l];
   const table = h(
@@ -129,6 +162,13 @@ export async function statisticsPage(main) {
       h("h2", {}, t("chart_lights_title")),
       lightsChart(months),
       table,
+      h("h2", {}, `${t("chart_problems_title")} · ${t(`by_${dimension}`)}`),
+      h(
+        "ul",
+        { class: "legend" },
+        ["closed", "open", "overdue"].map((part) => h("li", {}, h("span", { class: `swatch bar-problem-${part}` }), t(`problems_${part}`))),
+      ),
+      problems.buckets.length ? problemsChart(problems.buckets) : h("p", { class: "empty" }, t("problems_none")),
     ),
   );
 }

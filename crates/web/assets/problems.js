@@ -43,8 +43,72 @@ function statusLabel(status) {
 
 // The ledger's queries wait for the ledger to reach the log's head, so a page drawn after a
 // write always shows it (the `min_position` of the page's address only makes it redraw).
-export async function problemsPage(main, me) {
-  const problems = await api.get("/api/v1/problems");
+/** Registering a problem (登记问题): the commission, or a discipline group for the units it
+ *  is stationed in (the board's units of one's scope). */
+async function registerForm(me, navigate) {
+  if (!["commission", "discipline_group"].includes(me.role)) return null;
+  const [board, types] = await Promise.all([api.get("/api/v1/board"), api.get("/api/v1/problem-types")]);
+  const today = new Date(Date.parse(board.as_of) + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const units = board.units.filter((u) => u.owner_kind === "unit");
+  const field = (id, label, control) => [h("label", { for: id }, t(label)), control];
+  const unit = h("select", { id: "new-unit", required: true }, units.map((u) => h("option", { value: u.unit_id }, u.name)));
+  const type = h("select", { id: "new-type" }, types.map((ty) => h("option", { value: ty.key }, ty.label)));
+  const source = h("select", { id: "new-source" }, ["supervision", "inspection", "audit", "platform", "other"].map((v) => h("option", { value: v }, t(`source_${v}`))));
+  const severity = h("select", { id: "new-severity" }, ["minor", "moderate", "serious"].map((v) => h("option", { value: v }, t(`severity_${v}`))));
+  const description = h("textarea", { id: "new-description", rows: 3, required: true, maxlength: 2000 });
+  const found = h("input", { id: "new-found-on", type: "date", value: today, max: today, required: true });
+  const by = h("input", { id: "new-rectify-by", type: "date", min: today, required: true });
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", id: "new-submit" }, t("register_problem"));
+  return h(
+    "details",
+    { id: "register-problem" },
+    h("summary", {}, t("register_problem")),
+    h(
+      "form",
+      {
+        class: "step",
+        onsubmit: async (e) => {
+          e.preventDefault();
+          submit.disabled = true;
+          error.hidden = true;
+          try {
+            const w = await api.post(
+              "/api/v1/problems",
+              {
+                unit_id: unit.value,
+                type: type.value,
+                source: source.value,
+                severity: severity.value,
+                description: description.value.trim(),
+                found_on: found.value,
+                rectify_by: by.value,
+              },
+              { "idempotency-key": crypto.randomUUID() },
+            );
+            navigate(`#/problems/${w.id}`);
+          } catch (err) {
+            error.textContent = `${t("error")}：${err.message}`;
+            error.hidden = false;
+            submit.disabled = false;
+          }
+        },
+      },
+      field("new-unit", "unit", unit),
+      field("new-type", "problem_type", type),
+      field("new-source", "problem_source", source),
+      field("new-severity", "severity", severity),
+      field("new-description", "problem", description),
+      field("new-found-on", "found_on", found),
+      field("new-rectify-by", "rectify_by", by),
+      error,
+      h("div", { class: "actions" }, submit),
+    ),
+  );
+}
+
+export async function problemsPage(main, me, navigate) {
+  const [problems, register] = await Promise.all([api.get("/api/v1/problems"), registerForm(me, navigate)]);
   const rows = problems.map((p) =>
     h(
       "tr",
@@ -64,6 +128,7 @@ export async function problemsPage(main, me) {
       { class: "page", id: "problems" },
       h("h1", {}, t("nav_problems")),
       h("p", { class: "exports" }, h("a", { href: "/api/v1/reports/ledger?format=xlsx", download: "", id: "export-ledger" }, t("export_xlsx"))),
+      register,
       problems.length === 0
         ? h("p", { class: "empty" }, t("problems_none"))
         : h(

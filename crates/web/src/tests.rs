@@ -167,6 +167,18 @@ fn both_languages_have_every_label_the_pages_use() {
     for kind in ["entry", "problem"] {
         used.insert(format!("hit_{kind}"));
     }
+    for part in ["closed", "open", "overdue"] {
+        used.insert(format!("problems_{part}"));
+    }
+    for dimension in ["type", "unit"] {
+        used.insert(format!("by_{dimension}"));
+    }
+    for source in ["supervision", "inspection", "audit", "platform", "other"] {
+        used.insert(format!("source_{source}"));
+    }
+    for severity in ["minor", "moderate", "serious"] {
+        used.insert(format!("severity_{severity}"));
+    }
     for kind in ["travel", "family_event"] {
         used.insert(format!("filing_{kind}"));
     }
