@@ -275,16 +275,17 @@ test("each page is drawn within 300 ms of being opened", async () => {
     "cadre history": [`${base}/#/history?cadre=${board.units.length && (await apiGet(page, "/api/v1/cadres"))[0].cadre_id}&purpose=test`, "history"],
   };
   const measure = async (p, name, url, drawnAs) => {
-    // Twice: the first opening of a page after the sign-in warms nothing on the server
-    // that a user would not have warmed; the slower of the two counts.
-    let slowest = 0;
-    for (let i = 0; i < 2; i++) {
+    // Three openings, from a blank page each time; the median counts (one opening slowed
+    // by something else on a 2-core machine does not decide it, two do).
+    const times = [];
+    for (let i = 0; i < 3; i++) {
       await p.goto("about:blank");
       await p.goto(url);
-      slowest = Math.max(slowest, await drawn(p, drawnAs));
+      times.push(await drawn(p, drawnAs));
     }
-    timings[name] = slowest;
-    assert.ok(slowest < PAGE_BUDGET_MS, `${name} took ${slowest} ms`);
+    const median = [...times].sort((a, b) => a - b)[1];
+    timings[name] = median;
+    assert.ok(median < PAGE_BUDGET_MS, `${name} took ${median} ms (${times.join(", ")})`);
   };
   for (const [name, [url, drawnAs]] of Object.entries(pages)) {
     await measure(page, name, url, drawnAs);

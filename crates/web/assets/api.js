@@ -52,3 +52,16 @@ export const api = {
     csrf = null;
   },
 };
+
+/** An attachment as the API takes it: the file's name and the SHA-256 of its content (the
+ *  file itself is kept where the rules say, not here). */
+export async function fileReference(file) {
+  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
+  const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return { sha256, file_name: file.name };
+}
+
+/** A fresh Idempotency-Key header: a retry of the same write stores it once. */
+export function once() {
+  return { "idempotency-key": crypto.randomUUID() };
+}

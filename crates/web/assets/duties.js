@@ -1,9 +1,9 @@
 // My duties (我的履责): what is due, and recording how a duty was fulfilled, with a clear
 // warning before an entry is stored as a late backfill (逾期补录, the orange light).
-import { api } from "./api.js";
+import { api, fileReference, once } from "./api.js";
 import { formatDate, formatPeriod, shanghaiDate, t } from "./i18n.js";
 import { LIGHTS, badge } from "./lights.js";
-import { h } from "./pages.js";
+import { h, writeForm } from "./pages.js";
 
 /** Open duties first (red, yellow, then not yet due, by deadline), then the done ones. */
 const ORDER = { red: 0, yellow: 1, pending: 2, orange: 3, green: 4 };
@@ -16,12 +16,6 @@ export function periodStart(code) {
   const n = Number(p.slice(1));
   const month = { M: n, Q: 3 * n - 2, H: 6 * n - 5 }[p[0]];
   return `${y}-${String(month).padStart(2, "0")}-01`;
-}
-
-/** SHA-256 of a file, 64 hex digits: an attachment is referenced by its content hash. */
-async function sha256(file) {
-  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export async function dutiesPage(main, me, { minPosition }, navigate) {
@@ -71,31 +65,22 @@ export async function dutiesPage(main, me, { minPosition }, navigate) {
     const performed = h("input", { type: "date", id: "performed-on", value: today, max: today, required: true });
     const content = h("textarea", { id: "entry-content", rows: 3, required: true, maxlength: 4000 });
     const files = h("input", { type: "file", id: "entry-files", multiple: true });
-    const error = h("p", { class: "error", role: "alert", hidden: true });
-    const submit = h("button", { type: "submit", id: "entry-submit" }, late ? t("record_backfill") : t("save_entry"));
-    const form = h(
-      "form",
+    const form = writeForm(
       {
-        class: "entry",
-        onsubmit: async (e) => {
-          e.preventDefault();
-          submit.disabled = true;
-          error.hidden = true;
-          try {
-            const attachments = [];
-            for (const f of files.files) attachments.push({ sha256: await sha256(f), file_name: f.name });
-            const written = await api.post(
-              `/api/v1/obligations/${o.obligation_id}/entries`,
-              { performed_on: performed.value, content: content.value.trim(), attachments },
-              { "idempotency-key": crypto.randomUUID() },
-            );
-            navigate(`#/duties?min_position=${written.position}`);
-          } catch (err) {
-            error.textContent = `${t("error")}：${err.message}`;
-            error.hidden = false;
-            submit.disabled = false;
-          }
+        cls: "entry",
+        submitId: "entry-submit",
+        submitLabel: late ? t("record_backfill") : t("save_entry"),
+        send: async () => {
+          const attachments = [];
+          for (const f of files.files) attachments.push(await fileReference(f));
+          return api.post(
+            `/api/v1/obligations/${o.obligation_id}/entries`,
+            { performed_on: performed.value, content: content.value.trim(), attachments },
+            once(),
+          );
         },
+        done: (written) => navigate(`#/duties?min_position=${written.position}`),
+        extra: [h("button", { type: "button", class: "secondary", onclick: () => form.closest("tr").remove() }, t("cancel"))],
       },
       h("h3", {}, o.content),
       warning,
@@ -107,13 +92,6 @@ export async function dutiesPage(main, me, { minPosition }, navigate) {
       files,
       h("p", { class: "hint" }, t("attachments_hint")),
       confirmLate,
-      error,
-      h(
-        "div",
-        { class: "actions" },
-        submit,
-        h("button", { type: "button", class: "secondary", onclick: () => form.closest("tr").remove() }, t("cancel")),
-      ),
     );
     after.after(h("tr", { class: "form-row" }, h("td", { colspan: 6 }, form)));
     content.focus();

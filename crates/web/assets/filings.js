@@ -1,9 +1,9 @@
 // Filings (事项报备): filing a trip, the register one sees (newest first), and
 // acknowledging (已阅) what one was shown — principal leaders, leaders in charge,
 // discipline groups and the commission, never for their own filings.
-import { api } from "./api.js";
+import { api, once } from "./api.js";
 import { formatDate, shanghaiDate, t } from "./i18n.js";
-import { h } from "./pages.js";
+import { h, writeForm } from "./pages.js";
 
 const ACKNOWLEDGERS = ["principal_leader", "leader_in_charge", "discipline_group", "commission"];
 
@@ -67,7 +67,7 @@ export async function filingsPage(main, me, _params, navigate) {
       "section",
       { class: "page", id: "filings" },
       h("h1", {}, t("nav_filings")),
-      me.cadre_id ? travelForm(me, navigate) : null,
+      me.cadre_id ? travelForm(navigate) : null,
       me.cadre_id ? familyEventForm(navigate) : null,
       error,
       filings.length === 0
@@ -92,55 +92,43 @@ export async function filingsPage(main, me, _params, navigate) {
   );
 }
 
-/** Filing a trip (外出报备): purpose, destination and the dates. */
-function travelForm(me, navigate) {
-  const purpose = h(
-    "select",
-    { id: "travel-purpose" },
-    ["on_duty", "private"].map((p) => h("option", { value: p }, t(`purpose_${p}`))),
+/** A filing form in a fold: `fields` are [id, label, control]; `body()` what is sent. */
+function filingForm(foldId, submitId, label, path, fields, body, navigate) {
+  return h(
+    "details",
+    { id: foldId },
+    h("summary", {}, t(label)),
+    writeForm(
+      {
+        submitId,
+        submitLabel: t(label),
+        send: () => api.post(path, body(), once()),
+        done: (w) => navigate(`#/filings?min_position=${w.position}`),
+      },
+      fields.map(([id, key, control]) => [h("label", { for: id }, t(key)), control]),
+    ),
   );
+}
+
+/** Filing a trip (外出报备): purpose, destination and the dates. */
+function travelForm(navigate) {
+  const purpose = h("select", { id: "travel-purpose" }, ["on_duty", "private"].map((p) => h("option", { value: p }, t(`purpose_${p}`))));
   const destination = h("input", { id: "travel-destination", required: true, maxlength: 200 });
   const leave = h("input", { id: "travel-leave", type: "date", required: true });
   const back = h("input", { id: "travel-return", type: "date", required: true });
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  const submit = h("button", { type: "submit", id: "travel-submit" }, t("file_travel"));
-  return h(
-    "details",
-    { id: "file-travel" },
-    h("summary", {}, t("file_travel")),
-    h(
-      "form",
-      {
-        class: "step",
-        onsubmit: async (e) => {
-          e.preventDefault();
-          submit.disabled = true;
-          error.hidden = true;
-          try {
-            const w = await api.post(
-              "/api/v1/filings/travel",
-              { purpose: purpose.value, destination: destination.value.trim(), leave_on: leave.value, return_on: back.value },
-              { "idempotency-key": crypto.randomUUID() },
-            );
-            navigate(`#/filings?min_position=${w.position}`);
-          } catch (err) {
-            error.textContent = `${t("error")}：${err.message}`;
-            error.hidden = false;
-            submit.disabled = false;
-          }
-        },
-      },
-      h("label", { for: "travel-purpose" }, t("travel_purpose")),
-      purpose,
-      h("label", { for: "travel-destination" }, t("travel_destination")),
-      destination,
-      h("label", { for: "travel-leave" }, t("travel_leave_on")),
-      leave,
-      h("label", { for: "travel-return" }, t("travel_return_on")),
-      back,
-      error,
-      h("div", { class: "actions" }, submit),
-    ),
+  return filingForm(
+    "file-travel",
+    "travel-submit",
+    "file_travel",
+    "/api/v1/filings/travel",
+    [
+      ["travel-purpose", "travel_purpose", purpose],
+      ["travel-destination", "travel_destination", destination],
+      ["travel-leave", "travel_leave_on", leave],
+      ["travel-return", "travel_return_on", back],
+    ],
+    () => ({ purpose: purpose.value, destination: destination.value.trim(), leave_on: leave.value, return_on: back.value }),
+    navigate,
   );
 }
 
@@ -150,45 +138,19 @@ function familyEventForm(navigate) {
   const date = h("input", { id: "family-date", type: "date", required: true });
   const scale = h("input", { id: "family-scale", required: true, maxlength: 200, placeholder: t("family_scale_hint") });
   const venue = h("input", { id: "family-venue", required: true, maxlength: 200 });
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  const submit = h("button", { type: "submit", id: "family-submit" }, t("file_family_event"));
-  return h(
-    "details",
-    { id: "file-family-event" },
-    h("summary", {}, t("file_family_event")),
-    h(
-      "form",
-      {
-        class: "step",
-        onsubmit: async (e) => {
-          e.preventDefault();
-          submit.disabled = true;
-          error.hidden = true;
-          try {
-            const w = await api.post(
-              "/api/v1/filings/family-events",
-              { kind: kind.value, date: date.value, scale: scale.value.trim(), venue: venue.value.trim() },
-              { "idempotency-key": crypto.randomUUID() },
-            );
-            navigate(`#/filings?min_position=${w.position}`);
-          } catch (err) {
-            error.textContent = `${t("error")}：${err.message}`;
-            error.hidden = false;
-            submit.disabled = false;
-          }
-        },
-      },
-      h("label", { for: "family-kind" }, t("family_kind")),
-      kind,
-      h("label", { for: "family-date" }, t("family_date")),
-      date,
-      h("label", { for: "family-scale" }, t("family_scale")),
-      scale,
-      h("label", { for: "family-venue" }, t("family_venue")),
-      venue,
-      error,
-      h("div", { class: "actions" }, submit),
-    ),
+  return filingForm(
+    "file-family-event",
+    "family-submit",
+    "file_family_event",
+    "/api/v1/filings/family-events",
+    [
+      ["family-kind", "family_kind", kind],
+      ["family-date", "family_date", date],
+      ["family-scale", "family_scale", scale],
+      ["family-venue", "family_venue", venue],
+    ],
+    () => ({ kind: kind.value, date: date.value, scale: scale.value.trim(), venue: venue.value.trim() }),
+    navigate,
   );
 }
 

@@ -14,11 +14,44 @@ export function h(tag, attrs = {}, ...children) {
     else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return el;
+}
+
+/**
+ * A form that writes: on submit it disables its button, awaits `send()` and hands the
+ * answer to `done`; a refusal is shown in the form, in the API's words, and the button
+ * comes back. `extra` buttons (cancel) go beside the submit button.
+ */
+export function writeForm({ id, submitId, submitLabel, send, done, extra = [], cls = "step", dataset }, ...fields) {
+  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const submit = h("button", { type: "submit", id: submitId }, submitLabel);
+  return h(
+    "form",
+    {
+      class: cls,
+      id,
+      dataset,
+      onsubmit: async (e) => {
+        e.preventDefault();
+        submit.disabled = true;
+        error.hidden = true;
+        try {
+          done(await send());
+        } catch (err) {
+          error.textContent = `${t("error")}：${err.message}`;
+          error.hidden = false;
+          submit.disabled = false;
+        }
+      },
+    },
+    ...fields,
+    error,
+    h("div", { class: "actions" }, submit, ...extra),
+  );
 }
 
 /** The instant an as-of date stands for: the end of that day in Shanghai. */

@@ -2,10 +2,10 @@
 // rectification each role may take — registered → planned → rectifying → submitted →
 // closed (or rejected back to rectifying). Only the buttons of the steps this user may
 // take are shown; the API has the last word.
-import { api } from "./api.js";
+import { api, fileReference, once } from "./api.js";
 import { formatDate, shanghaiDate, t } from "./i18n.js";
 import { badge } from "./lights.js";
-import { h } from "./pages.js";
+import { h, writeForm } from "./pages.js";
 
 /** Whether `me` answers for the problem's rectification (the unit's principal leader or
  *  the cadre named on it). */
@@ -58,41 +58,29 @@ async function registerForm(me, navigate) {
   const description = h("textarea", { id: "new-description", rows: 3, required: true, maxlength: 2000 });
   const found = h("input", { id: "new-found-on", type: "date", value: today, max: today, required: true });
   const by = h("input", { id: "new-rectify-by", type: "date", min: today, required: true });
-  const error = h("p", { class: "error", role: "alert", hidden: true });
-  const submit = h("button", { type: "submit", id: "new-submit" }, t("register_problem"));
   return h(
     "details",
     { id: "register-problem" },
     h("summary", {}, t("register_problem")),
-    h(
-      "form",
+    writeForm(
       {
-        class: "step",
-        onsubmit: async (e) => {
-          e.preventDefault();
-          submit.disabled = true;
-          error.hidden = true;
-          try {
-            const w = await api.post(
-              "/api/v1/problems",
-              {
-                unit_id: unit.value,
-                type: type.value,
-                source: source.value,
-                severity: severity.value,
-                description: description.value.trim(),
-                found_on: found.value,
-                rectify_by: by.value,
-              },
-              { "idempotency-key": crypto.randomUUID() },
-            );
-            navigate(`#/problems/${w.id}`);
-          } catch (err) {
-            error.textContent = `${t("error")}：${err.message}`;
-            error.hidden = false;
-            submit.disabled = false;
-          }
-        },
+        submitId: "new-submit",
+        submitLabel: t("register_problem"),
+        send: () =>
+          api.post(
+            "/api/v1/problems",
+            {
+              unit_id: unit.value,
+              type: type.value,
+              source: source.value,
+              severity: severity.value,
+              description: description.value.trim(),
+              found_on: found.value,
+              rectify_by: by.value,
+            },
+            once(),
+          ),
+        done: (w) => navigate(`#/problems/${w.id}`),
       },
       field("new-unit", "unit", unit),
       field("new-type", "problem_type", type),
@@ -101,8 +89,6 @@ async function registerForm(me, navigate) {
       field("new-description", "problem", description),
       field("new-found-on", "found_on", found),
       field("new-rectify-by", "rectify_by", by),
-      error,
-      h("div", { class: "actions" }, submit),
     ),
   );
 }
@@ -151,11 +137,6 @@ export async function problemsPage(main, me, navigate) {
   );
 }
 
-async function sha256(file) {
-  const digest = await crypto.subtle.digest("SHA-256", await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 export async function problemPage(main, me, { id }, navigate) {
   const p = await api.get(`/api/v1/problems/${id}`);
   const actions = h("div", { class: "actions", id: "problem-actions" });
@@ -164,46 +145,27 @@ export async function problemPage(main, me, { id }, navigate) {
   function open([name, path, field, label]) {
     const text = h("textarea", { id: "step-text", rows: 3, required: true, maxlength: 2000 });
     const files = name === "progress" ? h("input", { type: "file", id: "step-files", multiple: true, required: true }) : null;
-    const error = h("p", { class: "error", role: "alert", hidden: true });
-    const submit = h("button", { type: "submit", id: "step-submit" }, t(label));
     form.replaceChildren(
-      h(
-        "form",
+      writeForm(
         {
-          class: "step",
           dataset: { step: name },
-          onsubmit: async (e) => {
-            e.preventDefault();
-            submit.disabled = true;
-            error.hidden = true;
-            try {
-              const body = { [field]: text.value.trim() };
-              if (files) {
-                body.attachments = [];
-                for (const f of files.files) body.attachments.push({ sha256: await sha256(f), file_name: f.name });
-              }
-              const written = await api.post(`/api/v1/problems/${id}/${path}`, body, {
-                "idempotency-key": crypto.randomUUID(),
-              });
-              navigate(`#/problems/${id}?min_position=${written.position}`);
-            } catch (err) {
-              error.textContent = `${t("error")}：${err.message}`;
-              error.hidden = false;
-              submit.disabled = false;
+          submitId: "step-submit",
+          submitLabel: t(label),
+          send: async () => {
+            const body = { [field]: text.value.trim() };
+            if (files) {
+              body.attachments = [];
+              for (const f of files.files) body.attachments.push(await fileReference(f));
             }
+            return api.post(`/api/v1/problems/${id}/${path}`, body, once());
           },
+          done: (written) => navigate(`#/problems/${id}?min_position=${written.position}`),
+          extra: [h("button", { type: "button", class: "secondary", onclick: () => form.replaceChildren() }, t("cancel"))],
         },
         h("h3", {}, t(label)),
         h("label", { for: "step-text" }, t(`field_${field}`)),
         text,
         files ? [h("label", { for: "step-files" }, t("evidence")), files] : null,
-        error,
-        h(
-          "div",
-          { class: "actions" },
-          submit,
-          h("button", { type: "button", class: "secondary", onclick: () => form.replaceChildren() }, t("cancel")),
-        ),
       ),
     );
     text.focus();
