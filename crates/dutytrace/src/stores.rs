@@ -8,7 +8,7 @@
 //!   `dutytrace.views.db`, `dutytrace.outbox.db`, … (ADR 0014).
 
 use anyhow::{Context, bail};
-use auth::{AuthConfig, CredentialStore};
+use auth::{AuthConfig, CredentialRows as _, CredentialStore};
 use event_store::{Clock, EventStore};
 use projector::ReadModels;
 use std::path::{Path, PathBuf};
@@ -159,35 +159,33 @@ fn credentials_on_server(
     rows: store_postgres::credentials::PostgresCredentials,
     file: &Path,
 ) -> anyhow::Result<CredentialStore> {
-    let open = || {
-        CredentialStore::over(Box::new(rows.clone()), AuthConfig::default())
-            .context("opening the credentials in the log's database")
-    };
-    let store = open()?;
-    if !file.exists() || !store.is_empty()? {
-        return Ok(store);
-    }
-    let local = CredentialStore::open(file)
-        .with_context(|| format!("opening the credential file {}", file.display()))?;
-    let dump = local.export()?;
-    if dump.credentials.is_empty() {
-        return Ok(store);
-    }
-    match store.import(&dump) {
-        Ok(()) => tracing::info!(
-            file = %file.display(),
-            logins = dump.credentials.len(),
-            "credentials moved from the data directory into the log's database; the file is \
-             no longer read"
-        ),
-        // Another process starting at the same time moved its own in first.
-        Err(_) if !store.is_empty()? => {
-            tracing::warn!(file = %file.display(), "credentials not moved: the database has some")
+    if file.exists() && rows.is_empty()? {
+        let local = CredentialStore::open(file)
+            .with_context(|| format!("opening the credential file {}", file.display()))?;
+        let dump = local.export()?;
+        if !dump.credentials.is_empty() {
+            // Into the rows before the store is made, so it starts with the file's
+            // deployment id, which the file's tokens carry.
+            match rows.import(&dump) {
+                Ok(()) => tracing::info!(
+                    file = %file.display(),
+                    logins = dump.credentials.len(),
+                    "credentials moved from the data directory into the log's database; the \
+                     file is no longer read"
+                ),
+                // Another process starting at the same time moved its own in first.
+                Err(_) if !rows.is_empty()? => tracing::warn!(
+                    file = %file.display(),
+                    "credentials not moved: the database has some"
+                ),
+                Err(e) => {
+                    return Err(e).context("moving the credential file into the log's database");
+                }
+            }
         }
-        Err(e) => return Err(e).context("moving the credential file into the log's database"),
     }
-    // Reopened: the copy brought the file's deployment id, which its tokens carry.
-    open()
+    CredentialStore::over(Box::new(rows), AuthConfig::default())
+        .context("opening the credentials in the log's database")
 }
 
 /// Opens only the event log named by `url`.

@@ -44,11 +44,28 @@ function statusLabel(status) {
 // The ledger's queries wait for the ledger to reach the log's head, so a page drawn after a
 // write always shows it (the `min_position` of the page's address only makes it redraw).
 /** Registering a problem (登记问题): the commission, or a discipline group for the units it
- *  is stationed in (the board's units of one's scope). */
-async function registerForm(me, navigate) {
+ *  is stationed in (the board's units of one's scope). The form's choices are fetched when
+ *  the fold is first opened, not with every drawing of the ledger. */
+function registerFold(me, navigate) {
   if (!["commission", "discipline_group"].includes(me.role)) return null;
+  const fold = h("details", { id: "register-problem" }, h("summary", {}, t("register_problem")));
+  let built = false;
+  fold.addEventListener("toggle", async () => {
+    if (!fold.open || built) return;
+    built = true;
+    try {
+      fold.append(await registerForm(navigate));
+    } catch (err) {
+      built = false;
+      fold.append(h("p", { class: "error", role: "alert" }, `${t("error")}：${err.message}`));
+    }
+  });
+  return fold;
+}
+
+async function registerForm(navigate) {
   const [board, types] = await Promise.all([api.get("/api/v1/board"), api.get("/api/v1/problem-types")]);
-  const today = new Date(Date.parse(board.as_of) + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const today = shanghaiDate(board.as_of);
   const units = board.units.filter((u) => u.owner_kind === "unit");
   const field = (id, label, control) => [h("label", { for: id }, t(label)), control];
   const unit = h("select", { id: "new-unit", required: true }, units.map((u) => h("option", { value: u.unit_id }, u.name)));
@@ -58,11 +75,7 @@ async function registerForm(me, navigate) {
   const description = h("textarea", { id: "new-description", rows: 3, required: true, maxlength: 2000 });
   const found = h("input", { id: "new-found-on", type: "date", value: today, max: today, required: true });
   const by = h("input", { id: "new-rectify-by", type: "date", min: today, required: true });
-  return h(
-    "details",
-    { id: "register-problem" },
-    h("summary", {}, t("register_problem")),
-    writeForm(
+  return writeForm(
       {
         submitId: "new-submit",
         submitLabel: t("register_problem"),
@@ -89,12 +102,11 @@ async function registerForm(me, navigate) {
       field("new-description", "problem", description),
       field("new-found-on", "found_on", found),
       field("new-rectify-by", "rectify_by", by),
-    ),
   );
 }
 
 export async function problemsPage(main, me, navigate) {
-  const [problems, register] = await Promise.all([api.get("/api/v1/problems"), registerForm(me, navigate)]);
+  const problems = await api.get("/api/v1/problems");
   const rows = problems.map((p) =>
     h(
       "tr",
@@ -114,7 +126,7 @@ export async function problemsPage(main, me, navigate) {
       { class: "page", id: "problems" },
       h("h1", {}, t("nav_problems")),
       h("p", { class: "exports" }, h("a", { href: "/api/v1/reports/ledger?format=xlsx", download: "", id: "export-ledger" }, t("export_xlsx"))),
-      register,
+      registerFold(me, navigate),
       problems.length === 0
         ? h("p", { class: "empty" }, t("problems_none"))
         : h(
