@@ -23,3 +23,9 @@ async fn sqlite_writer_processes_leave_no_gap_for_a_subscriber() {
     let harness = SqliteHarness::new();
     store_contract::processes::writer_processes_leave_no_gap(&harness, writer(), 3, 150).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kurrentdb_writer_processes_leave_no_gap_for_a_subscriber() {
+    let harness = dutytrace_tests::kurrent::KurrentHarness::new().await;
+    store_contract::processes::writer_processes_leave_no_gap(&harness, writer(), 3, 100).await;
+}

@@ -64,10 +64,11 @@ pub enum Command {
 /// Where the event log is.
 #[derive(Debug, Args)]
 pub struct StoreArgs {
-    /// Event store URL, e.g. sqlite://dutytrace.db.
+    /// Event store URL: sqlite://dutytrace.db, postgres://USER@HOST/DB?sslmode=disable or
+    /// kurrentdb://HOST:2113?tls=false (esdb://, +discover for a cluster).
     #[arg(long, env = "DUTYTRACE_STORE", default_value = DEFAULT_STORE)]
     pub store: String,
-    /// Where the files that go with a log on a server (postgres://) are kept: its read
+    /// Where the files that go with a log on a server (postgres://, kurrentdb://) are kept: its read
     /// models, credentials, webhook outbox, signing key and published checkpoints
     /// [default: the working directory]. An SQLite log keeps them beside itself.
     #[arg(long, env = "DUTYTRACE_DATA_DIR", value_name = "DIR")]

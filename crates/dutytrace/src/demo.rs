@@ -37,7 +37,7 @@ pub struct DemoArgs {
     /// Event store URL for the demo district.
     #[arg(long, env = "DUTYTRACE_STORE", default_value = DEFAULT_STORE)]
     pub store: String,
-    /// Where the files that go with a log on a server (postgres://) are kept
+    /// Where the files that go with a log on a server (postgres://, kurrentdb://) are kept
     /// [default: the working directory].
     #[arg(long, env = "DUTYTRACE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<std::path::PathBuf>,

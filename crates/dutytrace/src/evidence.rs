@@ -69,7 +69,7 @@ pub struct VerifyArgs {
     /// against its leaf in the Merkle tree, the tree against `--checkpoints`.
     #[arg(long, conflicts_with = "file")]
     pub store: Option<String>,
-    /// With `--store` on a server (postgres://): the data directory of the service, where
+    /// With `--store` on a server (postgres://, kurrentdb://): the data directory of the service, where
     /// the Merkle tree of the log is kept.
     #[arg(long, env = "DUTYTRACE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,

@@ -6,6 +6,11 @@
 //!   shared by every process of the log (ADR 0015); the other files live in the data
 //!   directory (`--data-dir`, `DUTYTRACE_DATA_DIR`; default the working directory), named
 //!   `dutytrace.views.db`, `dutytrace.outbox.db`, … (ADR 0014).
+//! - `kurrentdb://…` / `esdb://…` (and `+discover` for a cluster): the log is on KurrentDB
+//!   (ADR 0016), which must never hold secrets: the credentials and sessions go to the
+//!   PostgreSQL database named by `DUTYTRACE_CREDENTIALS_URL` (shared by every process, and
+//!   where the leases are taken), or else to `dutytrace.auth.db` in the data directory (one
+//!   process).
 
 use anyhow::{Context, bail};
 use auth::{AuthConfig, CredentialRows as _, CredentialStore};
@@ -13,6 +18,7 @@ use event_store::{Clock, EventStore};
 use projector::ReadModels;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use store_kurrentdb::{KurrentOptions, KurrentStore};
 use store_postgres::lease::{Lease, LeaseOptions};
 use store_postgres::{PostgresOptions, PostgresStore};
 use store_sqlite::{SqliteOptions, SqliteStore};
@@ -38,13 +44,35 @@ pub struct Opened {
 enum Backend {
     Sqlite(SqliteStore),
     Postgres(PostgresStore),
+    /// The log on KurrentDB, with the PostgreSQL database of its credentials and leases
+    /// if `DUTYTRACE_CREDENTIALS_URL` names one.
+    Kurrent(KurrentStore, Option<PostgresStore>),
 }
+
+/// Names the PostgreSQL database of the credentials, sessions and leases of a log on
+/// KurrentDB.
+pub const CREDENTIALS_URL_ENV: &str = "DUTYTRACE_CREDENTIALS_URL";
 
 impl Backend {
     async fn close(&self) {
         match self {
             Self::Sqlite(s) => s.close().await,
             Self::Postgres(p) => p.close().await,
+            Self::Kurrent(k, p) => {
+                k.close().await;
+                if let Some(p) = p {
+                    p.close().await;
+                }
+            }
+        }
+    }
+
+    /// The PostgreSQL database beside the log, where credentials and leases live.
+    fn postgres(&self) -> Option<&PostgresStore> {
+        match self {
+            Self::Sqlite(_) => None,
+            Self::Postgres(p) => Some(p),
+            Self::Kurrent(_, p) => p.as_ref(),
         }
     }
 }
@@ -57,17 +85,18 @@ impl Opened {
 
     /// The lease of a duty that must run in one process of the log at a time
     /// (`crate::leases`): on PostgreSQL an advisory lock that one process holds at a time;
-    /// on SQLite, where one process owns the log, always held.
+    /// on SQLite, where one process owns the log, always held; on KurrentDB, taken in the
+    /// credentials' PostgreSQL database, or always held if there is none (one process).
     pub fn lease(&self, duty: &str) -> DutyLease {
-        match &self.backend {
-            Backend::Sqlite(_) => {
+        match self.backend.postgres() {
+            None => {
                 let (tx, held) = tokio::sync::watch::channel(true);
                 DutyLease {
                     held,
                     _keep: Keep::Granted(tx),
                 }
             }
-            Backend::Postgres(p) => {
+            Some(p) => {
                 let lease = p.lease(duty, LeaseOptions::default());
                 DutyLease {
                     held: lease.held(),
@@ -129,23 +158,24 @@ impl Log {
 
     /// The credentials and sessions of this log (ADR 0007): the auth file named after
     /// [`base`](Self::base) for SQLite, created if need be; the log's database for
-    /// PostgreSQL (ADR 0015).
+    /// PostgreSQL (ADR 0015); for KurrentDB, the database of `DUTYTRACE_CREDENTIALS_URL`
+    /// or else the auth file in the data directory.
     pub async fn credentials(&self) -> anyhow::Result<CredentialStore> {
         let file = auth::auth_path_for(&self.base);
-        match &self.backend {
-            Backend::Sqlite(_) => CredentialStore::open(&file)
+        match self.backend.postgres() {
+            None => CredentialStore::open(&file)
                 .with_context(|| format!("opening the credential file {}", file.display())),
-            Backend::Postgres(p) => {
+            Some(p) => {
                 let rows = p.credential_rows();
                 tokio::task::spawn_blocking(move || credentials_on_server(rows, &file)).await?
             }
         }
     }
 
-    /// The credentials of this log if it has any place for them yet: `None` for an SQLite
-    /// log without an auth file (which this does not create).
+    /// The credentials of this log if it has any place for them yet: `None` for a log whose
+    /// credentials are a file that does not exist (which this does not create).
     pub async fn existing_credentials(&self) -> anyhow::Result<Option<CredentialStore>> {
-        if matches!(self.backend, Backend::Sqlite(_)) && !auth::auth_path_for(&self.base).exists() {
+        if self.backend.postgres().is_none() && !auth::auth_path_for(&self.base).exists() {
             return Ok(None);
         }
         self.credentials().await.map(Some)
@@ -216,25 +246,69 @@ pub async fn open_log(
         let store = PostgresStore::connect(url, options)
             .await
             .with_context(|| format!("opening the event log {}", store_postgres::redact(url)))?;
-        let base = server_base(data_dir);
-        if let Some(dir) = base.parent()
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("creating the data directory {}", dir.display()))?;
-        }
         return Ok(Log {
             log: Arc::new(store.clone()),
-            base,
+            base: data_dir_base(data_dir)?,
             backend: Backend::Postgres(store),
+        });
+    }
+    if store_kurrentdb::is_kurrentdb_url(url) {
+        let store = KurrentStore::connect(url, KurrentOptions { clock })
+            .await
+            .with_context(|| format!("opening the event log {}", store_kurrentdb::redact(url)))?;
+        let credentials = match std::env::var(CREDENTIALS_URL_ENV) {
+            Ok(c) if !c.trim().is_empty() => {
+                if !store_postgres::is_postgres_url(&c) {
+                    store.close().await;
+                    bail!(
+                        "{CREDENTIALS_URL_ENV}={:?}: the credentials of a log on KurrentDB go to \
+                         a PostgreSQL database (postgres://USER@HOST/DB)",
+                        store_postgres::redact(&c)
+                    );
+                }
+                let options = PostgresOptions {
+                    pool_size: 4,
+                    ..PostgresOptions::default()
+                };
+                match PostgresStore::connect(&c, options).await {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        store.close().await;
+                        return Err(e).with_context(|| {
+                            format!(
+                                "opening the credentials' database {}",
+                                store_postgres::redact(&c)
+                            )
+                        });
+                    }
+                }
+            }
+            _ => None,
+        };
+        return Ok(Log {
+            log: Arc::new(store.clone()),
+            base: data_dir_base(data_dir)?,
+            backend: Backend::Kurrent(store, credentials),
         });
     }
     let scheme = url.split_once(':').map_or(url, |(s, _)| s);
     bail!(
         "store URL {:?}: the {scheme:?} backend is not available in this build (use \
-         sqlite://PATH or postgres://USER@HOST/DB)",
+         sqlite://PATH, postgres://USER@HOST/DB or kurrentdb://HOST:2113)",
         store_postgres::redact(url)
     )
+}
+
+/// The base name of the local files of a log on a server, its directory made if need be.
+fn data_dir_base(data_dir: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let base = server_base(data_dir);
+    if let Some(dir) = base.parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the data directory {}", dir.display()))?;
+    }
+    Ok(base)
 }
 
 /// Opens the store named by `url`; a log on a server keeps its local files in `data_dir`.

@@ -25,8 +25,14 @@ async fn open(url: &str) -> Result<Arc<dyn EventStore>, String> {
             .map_err(|e| e.to_string())?;
         return Ok(Arc::new(store));
     }
+    if store_kurrentdb::is_kurrentdb_url(url) {
+        let store = store_kurrentdb::KurrentStore::connect(url, Default::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        return Ok(Arc::new(store));
+    }
     Err(format!(
-        "{url:?}: only sqlite:// and postgres:// URLs are supported"
+        "{url:?}: only sqlite://, postgres:// and kurrentdb:// URLs are supported"
     ))
 }
 
