@@ -82,6 +82,29 @@ async fn the_demo_moves_from_sqlite_to_postgres_with_the_same_boards_and_root() 
     let Some(schema) = TestSchema::new().await else {
         return;
     };
+    the_demo_moves_with_the_same_boards_and_root(&schema.url(), Credentials::InTheDatabase).await;
+}
+
+/// The same move to KurrentDB (the fake server, or `DUTYTRACE_TEST_KURRENTDB`), whose
+/// credentials stay in the data directory when no PostgreSQL database is named for them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_demo_moves_from_sqlite_to_kurrentdb_with_the_same_boards_and_root() {
+    let harness = dutytrace_tests::kurrent::KurrentHarness::new().await;
+    the_demo_moves_with_the_same_boards_and_root(
+        &store_contract::Harness::url(&harness),
+        Credentials::InTheDataDirectory,
+    )
+    .await;
+}
+
+/// Where the target keeps the logins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Credentials {
+    InTheDatabase,
+    InTheDataDirectory,
+}
+
+async fn the_demo_moves_with_the_same_boards_and_root(to: &str, credentials: Credentials) {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = format!("sqlite://{}", dir.path().join("demo.db").display());
     let plan = plan::Plan::build();
@@ -104,7 +127,7 @@ async fn the_demo_moves_from_sqlite_to_postgres_with_the_same_boards_and_root() 
     let source = stores::open_log(&sqlite, None, clock.clone())
         .await
         .unwrap();
-    let target = stores::open_log(&schema.url(), Some(data.path()), clock.clone())
+    let target = stores::open_log(to, Some(data.path()), clock.clone())
         .await
         .unwrap();
     let first = source.log.read_for_copy(1, 1_000).await.unwrap();
@@ -112,7 +135,7 @@ async fn the_demo_moves_from_sqlite_to_postgres_with_the_same_boards_and_root() 
     source.close().await;
     target.close().await;
 
-    let migrated = migrate(&args(&sqlite, &schema.url(), data.path()))
+    let migrated = migrate(&args(&sqlite, to, data.path()))
         .await
         .expect("the copy");
     let events = before.1["tree_size"].as_u64().expect("a tree size");
@@ -131,15 +154,19 @@ async fn the_demo_moves_from_sqlite_to_postgres_with_the_same_boards_and_root() 
     for f in ["dutytrace.signing.key", "dutytrace.checkpoints.jsonl"] {
         assert!(copied.iter().any(|c| c == f), "{f} copied: {copied:?}");
     }
-    // The credentials went into the database, not into a file of the data directory.
+    // The credentials went into the database (not into a file of the data directory), or
+    // into the data directory's file for a log on KurrentDB without one.
     assert!(
         migrated.logins > 200,
         "the demo's logins: {}",
         migrated.logins
     );
-    assert!(!data.path().join("dutytrace.auth.db").exists());
+    assert_eq!(
+        data.path().join("dutytrace.auth.db").exists(),
+        credentials == Credentials::InTheDataDirectory
+    );
 
-    let opened = stores::open(&schema.url(), Some(data.path()), clock.clone())
+    let opened = stores::open(to, Some(data.path()), clock.clone())
         .await
         .unwrap();
     assert_eq!(opened.log.head().await.unwrap(), events);
@@ -155,7 +182,7 @@ async fn the_demo_moves_from_sqlite_to_postgres_with_the_same_boards_and_root() 
     }
 
     // Again: nothing left to copy, and the same root.
-    let again = migrate(&args(&sqlite, &schema.url(), data.path()))
+    let again = migrate(&args(&sqlite, to, data.path()))
         .await
         .expect("a second run");
     assert_eq!((again.copied, again.root), (0, migrated.root));
