@@ -80,7 +80,32 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     let Some(schema) = rt.block_on(TestSchema::new()) else {
         return;
     };
-    let store = schema.url();
+    two_servers_serve_the_same_board_and_a_killed_one_loses_nothing(&schema.url(), &[]);
+}
+
+/// The same on a log on KurrentDB (the fake server, in this process, or
+/// `DUTYTRACE_TEST_KURRENTDB`), the logins and the watcher's lease in PostgreSQL
+/// (`DUTYTRACE_CREDENTIALS_URL`), as a deployment of several processes has them.
+#[test]
+fn two_servers_on_one_kurrentdb_store_serve_the_same_board_and_a_killed_one_loses_nothing() {
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let Some(schema) = rt.block_on(TestSchema::new()) else {
+        return;
+    };
+    // The fake serves from this runtime's threads while the test drives the processes.
+    let harness = rt.block_on(dutytrace_tests::kurrent::KurrentHarness::new());
+    let credentials = schema.url();
+    two_servers_serve_the_same_board_and_a_killed_one_loses_nothing(
+        &store_contract::Harness::url(&harness),
+        &[("DUTYTRACE_CREDENTIALS_URL", credentials.as_str())],
+    );
+    drop(harness);
+}
+
+fn two_servers_serve_the_same_board_and_a_killed_one_loses_nothing(
+    store: &str,
+    more_env: &[(&str, &str)],
+) {
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let data = |d: &tempfile::TempDir| d.path().display().to_string();
     // One signing key for both, as a deployment shares it (e.g. a mounted secret).
@@ -97,8 +122,9 @@ fn two_servers_on_one_postgres_store_serve_the_same_board_and_a_killed_one_loses
     };
     let start = |d: &tempfile::TempDir| {
         let env = env(d);
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        Server::start_with(Path::new(BIN), &store, NOW, &env)
+        let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        env.extend_from_slice(more_env);
+        Server::start_with(Path::new(BIN), store, NOW, &env)
     };
     let a = start(&dir_a);
     let b = start(&dir_b);
