@@ -106,7 +106,10 @@ fn two_servers_serve_the_same_board_and_a_killed_one_loses_nothing(
     store: &str,
     more_env: &[(&str, &str)],
 ) {
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("a directory"),
+        tempfile::tempdir().expect("a directory"),
+    );
     let data = |d: &tempfile::TempDir| d.path().display().to_string();
     // One signing key for both, as a deployment shares it (e.g. a mounted secret).
     let key = dir_a
