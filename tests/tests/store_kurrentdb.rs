@@ -117,25 +117,61 @@ mod kurrentdb {
         );
     }
 
+    /// The server goes away mid-run: appends answer `Unavailable` (the API's 503) and
+    /// write nothing; when it is back on its address, the same store appends again by
+    /// itself, and another process's subscription resumes from where it was.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn a_server_gone_mid_run_makes_appends_unavailable_not_lost() {
+    async fn a_server_gone_mid_run_makes_appends_unavailable_and_the_store_reconnects() {
         let mut harness = KurrentHarness::new().await;
         let Some(fake) = harness.take_fake() else {
+            // A real server is not ours to stop.
             return;
         };
-        let store = harness.store().await;
+        let (store, other) = (harness.store().await, harness.store().await);
+        let s = stream("unit-1");
         store
-            .append(&stream("unit-1"), ExpectedVersion::Any, vec![ev(1)])
+            .append(&s, ExpectedVersion::NoStream, vec![ev(1)])
             .await
             .expect("append while the server is up");
-        fake.shutdown().await;
+        let stopped = fake.stop().await;
         let err = tokio::time::timeout(
             Duration::from_secs(60),
-            store.append(&stream("unit-1"), ExpectedVersion::Any, vec![ev(2)]),
+            store.append(&s, ExpectedVersion::Exact(1), vec![ev(2)]),
         )
         .await
         .expect("the append gives up in bounded time")
         .expect_err("the server is gone");
         assert!(matches!(err, StoreError::Unavailable(_)), "{err:?}");
+
+        let _fake = stopped.start().await.expect("the server is back");
+        let mut watch = other.watch_head();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let appended = loop {
+            match store
+                .append(&s, ExpectedVersion::Exact(1), vec![ev(2)])
+                .await
+            {
+                Ok(r) => break r,
+                Err(StoreError::Unavailable(e)) if std::time::Instant::now() < deadline => {
+                    eprintln!("still reconnecting: {e}");
+                }
+                Err(e) => panic!("the store did not come back: {e}"),
+            }
+        };
+        assert_eq!(
+            appended.positions,
+            vec![2],
+            "nothing of the refused append was written"
+        );
+        tokio::time::timeout(Duration::from_secs(30), watch.wait_for(|h| *h >= 2))
+            .await
+            .expect("the other process's subscription resumed")
+            .expect("the watch is open");
+        let payloads: Vec<String> = read_everything(&other)
+            .await
+            .iter()
+            .map(|e| e.payload.as_str().to_owned())
+            .collect();
+        assert_eq!(payloads, vec![r#"{"n":1}"#, r#"{"n":2}"#]);
     }
 }

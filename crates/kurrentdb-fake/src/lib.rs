@@ -71,9 +71,13 @@ impl FakeKurrent {
 
     /// Starts a fake on `addr` (port 0 picks a free port).
     pub async fn start_on(addr: SocketAddr) -> std::io::Result<FakeKurrent> {
+        Self::serve(addr, Store::default()).await
+    }
+
+    async fn serve(addr: SocketAddr, store: Store) -> std::io::Result<FakeKurrent> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let store = Arc::new(Store::default());
+        let store = Arc::new(store);
 
         let service = StreamsServer::new(StreamsService::new(Arc::clone(&store)))
             .max_decoding_message_size(MAX_MESSAGE_SIZE)
@@ -146,6 +150,34 @@ impl FakeKurrent {
             }
         }
         tracing::info!(addr = %self.addr, "fake KurrentDB stopped");
+    }
+}
+
+impl FakeKurrent {
+    /// Stops serving, as [`FakeKurrent::shutdown`] does, but keeps the log, so that
+    /// [`Stopped::start`] brings the same server back on the same address: an outage
+    /// the clients must ride through.
+    pub async fn stop(self) -> Stopped {
+        let (addr, store) = (self.addr, Arc::clone(&self.store));
+        self.shutdown().await;
+        Stopped {
+            addr,
+            log: store.take_log(),
+        }
+    }
+}
+
+/// A fake server stopped with its log kept (see [`FakeKurrent::stop`]).
+#[derive(Debug)]
+pub struct Stopped {
+    addr: SocketAddr,
+    log: log::Log,
+}
+
+impl Stopped {
+    /// Serves the kept log again on the address it had.
+    pub async fn start(self) -> std::io::Result<FakeKurrent> {
+        FakeKurrent::serve(self.addr, Store::with_log(self.log)).await
     }
 }
 

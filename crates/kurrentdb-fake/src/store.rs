@@ -20,15 +20,26 @@ pub struct Store {
 
 impl Default for Store {
     fn default() -> Self {
-        Self {
-            log: Mutex::new(Log::default()),
-            appended: watch::Sender::new(0),
-            shutdown: watch::Sender::new(false),
-        }
+        Self::with_log(Log::default())
     }
 }
 
 impl Store {
+    /// A store serving `log` (a log kept from a stopped server).
+    pub fn with_log(log: Log) -> Self {
+        let len = log.len();
+        Self {
+            log: Mutex::new(log),
+            appended: watch::Sender::new(len),
+            shutdown: watch::Sender::new(false),
+        }
+    }
+
+    /// Takes the log out (the server has stopped), leaving an empty one.
+    pub fn take_log(&self) -> Log {
+        std::mem::take(&mut *self.log())
+    }
+
     /// The log, for reading. Hold the guard briefly: every append waits for it.
     pub fn log(&self) -> MutexGuard<'_, Log> {
         // A panic while holding the lock cannot leave the log half-written (`Log::append`
