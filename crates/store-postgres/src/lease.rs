@@ -8,11 +8,12 @@
 //! fails it stops the duty at once (it may still be held on the server until the server
 //! notices, so two holders never overlap — at worst, nobody leads for a moment).
 
+use crate::Target;
 use crate::errors::{describe, map};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::Client;
 
 /// How a lease is tried and kept.
 #[derive(Debug, Clone, Copy)]
@@ -62,13 +63,13 @@ fn key(schema_oid: i64, duty: &str) -> (i32, i32) {
     (schema_oid as u32 as i32, h as i32)
 }
 
-pub(crate) fn start(config: Config, schema_oid: i64, duty: &str, options: LeaseOptions) -> Lease {
+pub(crate) fn start(target: Target, schema_oid: i64, duty: &str, options: LeaseOptions) -> Lease {
     let (tx, held) = watch::channel(false);
     let (k1, k2) = key(schema_oid, duty);
     let duty = duty.to_owned();
     let task = tokio::spawn(async move {
         loop {
-            if let Err(e) = hold(&config, (k1, k2), &duty, options, &tx).await {
+            if let Err(e) = hold(&target, (k1, k2), &duty, options, &tx).await {
                 let holding = *tx.borrow();
                 if holding {
                     tracing::warn!(duty = %duty, error = %e, "the lease is lost: this process stops the duty");
@@ -86,13 +87,13 @@ pub(crate) fn start(config: Config, schema_oid: i64, duty: &str, options: LeaseO
 /// One connection's life: try the lock until it is taken, then keep checking the
 /// connection until it fails.
 async fn hold(
-    config: &Config,
+    target: &Target,
     (k1, k2): (i32, i32),
     duty: &str,
     options: LeaseOptions,
     tx: &watch::Sender<bool>,
 ) -> Result<(), String> {
-    let (client, connection) = config.connect(NoTls).await.map_err(|e| describe(&e))?;
+    let (client, connection) = target.connect().await.map_err(|e| describe(&e))?;
     let mut driver = tokio::spawn(connection);
     let result = async {
         loop {

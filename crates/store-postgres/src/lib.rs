@@ -16,8 +16,9 @@
 //! - **Reconnects by itself**: connections come from a pool that replaces broken ones; a
 //!   failure while the server is away is `StoreError::Unavailable`.
 //!
-//! The URL is libpq's: `postgres://user@host:5432/db?sslmode=disable`; a schema other
-//! than `public` is chosen with `options=-csearch_path%3Dname` (it must exist).
+//! The URL is libpq's: `postgres://user@host:5432/db?sslmode=verify-full`; a schema other
+//! than `public` is chosen with `options=-csearch_path%3Dname` (it must exist). TLS
+//! follows libpq's `sslmode` and `sslrootcert` ([`tls`]).
 
 pub mod credentials;
 mod errors;
@@ -27,6 +28,7 @@ mod migrate;
 mod queries;
 mod row;
 pub mod scratch;
+pub mod tls;
 mod writer;
 
 use async_trait::async_trait;
@@ -41,8 +43,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tokio_postgres::Config;
 use tokio_postgres::config::{Host, SslMode};
-use tokio_postgres::{Config, NoTls};
 use writer::Writer;
 
 /// Settings of a [`PostgresStore`].
@@ -80,7 +82,7 @@ pub struct PostgresStore {
 struct Inner {
     pool: Pool,
     /// How to open connections of its own (the listener's, the leases').
-    config: Config,
+    target: Target,
     /// The oid of the log's schema: the processes of one log share its channel and leases.
     schema_oid: i64,
     queue: WriteQueue,
@@ -100,8 +102,57 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// Parses a `postgres://` URL into the driver's configuration, with dutytrace's defaults
-/// for what the URL leaves open.
+/// Where a store's connections go and how: the driver's configuration and its TLS.
+#[derive(Clone)]
+pub struct Target {
+    pub config: Config,
+    pub tls: tls::MakeRustlsConnect,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&describe(&self.config))
+    }
+}
+
+impl Target {
+    /// Opens one connection of its own (outside the pool).
+    pub async fn connect(
+        &self,
+    ) -> Result<
+        (
+            tokio_postgres::Client,
+            tokio_postgres::Connection<
+                tokio_postgres::Socket,
+                <tls::MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<
+                    tokio_postgres::Socket,
+                >>::Stream,
+            >,
+        ),
+        tokio_postgres::Error,
+    > {
+        self.config.connect(self.tls.clone()).await
+    }
+}
+
+/// Parses a `postgres://` URL into the driver's configuration and TLS, with dutytrace's
+/// defaults for what the URL leaves open.
+pub fn target_from_url(url: &str, options: &PostgresOptions) -> Result<Target, StoreError> {
+    let (driver_url, tls_settings) = tls::split(url)?;
+    let config = config_from_url(&driver_url, options)?;
+    if config.get_ssl_mode() == SslMode::Disable && tls_settings.root_cert.is_some() {
+        return Err(StoreError::Unavailable(
+            "sslrootcert with sslmode=disable: say sslmode=verify-full to use it".into(),
+        ));
+    }
+    Ok(Target {
+        config,
+        tls: tls::connector(&tls_settings)?,
+    })
+}
+
+/// Parses a `postgres://` URL (without dutytrace's own TLS parameters: see [`tls::split`])
+/// into the driver's configuration, with dutytrace's defaults for what the URL leaves open.
 pub fn config_from_url(url: &str, options: &PostgresOptions) -> Result<Config, StoreError> {
     if !is_postgres_url(url) {
         return Err(StoreError::Unavailable(format!(
@@ -112,13 +163,6 @@ pub fn config_from_url(url: &str, options: &PostgresOptions) -> Result<Config, S
     let mut config = Config::from_str(url).map_err(|e| {
         StoreError::Unavailable(format!("the store URL {} is not valid: {e}", redact(url)))
     })?;
-    if config.get_ssl_mode() == SslMode::Require {
-        return Err(StoreError::Unavailable(
-            "sslmode=require: this build connects to PostgreSQL without TLS; use \
-             sslmode=disable on a trusted network or a local socket"
-                .into(),
-        ));
-    }
     if config.get_application_name().is_none() {
         config.application_name("dutytrace");
     }
@@ -188,13 +232,14 @@ impl PostgresStore {
     /// writer and the listener. Fails with [`StoreError::Unavailable`] naming the server
     /// if it cannot be reached.
     pub async fn connect(url: &str, options: PostgresOptions) -> Result<Self, StoreError> {
-        let config = config_from_url(url, &options)?;
-        let target = describe(&config);
-        // Whatever the server answers (refused, no such database, wrong password), the store
-        // cannot be opened: say where and why.
-        let (mut client, connection) = config.connect(NoTls).await.map_err(|e| {
+        let target = target_from_url(url, &options)?;
+        let config = target.config.clone();
+        let place = describe(&config);
+        // Whatever the server answers (refused, no such database, wrong password, a
+        // certificate not trusted), the store cannot be opened: say where and why.
+        let (mut client, connection) = target.connect().await.map_err(|e| {
             StoreError::Unavailable(format!(
-                "cannot connect to PostgreSQL at {target}: {}",
+                "cannot connect to PostgreSQL at {place}: {}",
                 errors::describe(&e)
             ))
         })?;
@@ -208,7 +253,7 @@ impl PostgresStore {
         let (schema, oid): (Option<String>, Option<i64>) = (schema.get(0), schema.get(1));
         let (Some(schema), Some(oid)) = (schema, oid) else {
             return Err(StoreError::Unavailable(format!(
-                "{target}: the search_path names no schema that exists; create it first \
+                "{place}: the search_path names no schema that exists; create it first \
                  (CREATE SCHEMA …)"
             )));
         };
@@ -218,7 +263,7 @@ impl PostgresStore {
 
         let manager = Manager::from_config(
             config.clone(),
-            NoTls,
+            target.tls.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -233,11 +278,11 @@ impl PostgresStore {
             .map_err(|e| StoreError::Internal(format!("cannot build the connection pool: {e}")))?;
         let head = row::head(&pool).await?;
         let channel = format!("dutytrace_log_{oid}");
-        tracing::info!(store = %target, schema = %schema, head, "PostgreSQL event log opened");
+        tracing::info!(store = %place, schema = %schema, head, "PostgreSQL event log opened");
 
         let (head_tx, head_rx) = watch::channel(head);
         let listener = tokio::spawn(listen::listen(
-            config.clone(),
+            target.clone(),
             pool.clone(),
             channel.clone(),
             head_tx.clone(),
@@ -255,7 +300,7 @@ impl PostgresStore {
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
-                config,
+                target,
                 schema_oid: oid,
                 queue,
                 writer: Mutex::new(Some(writer)),
@@ -279,7 +324,7 @@ impl PostgresStore {
     /// this log, one at a time holds it.
     pub fn lease(&self, duty: &str, options: lease::LeaseOptions) -> lease::Lease {
         lease::start(
-            self.inner.config.clone(),
+            self.inner.target.clone(),
             self.inner.schema_oid,
             duty,
             options,
@@ -381,9 +426,12 @@ mod tests {
         let options = PostgresOptions::default();
         let err = config_from_url("mysql://x", &options).expect_err("not postgres");
         assert!(err.to_string().contains("not a postgres:// URL"), "{err}");
-        let err = config_from_url("postgres://h/db?sslmode=require", &options)
-            .expect_err("TLS is not built in");
-        assert!(err.to_string().contains("sslmode=require"), "{err}");
+        let err = target_from_url(
+            "postgres://h/db?sslmode=disable&sslrootcert=ca.pem",
+            &options,
+        )
+        .expect_err("a root without TLS");
+        assert!(err.to_string().contains("sslrootcert"), "{err}");
         let err = config_from_url("postgres://h/db?nonsense=1", &options).expect_err("unknown");
         assert!(err.to_string().contains("not valid"), "{err}");
     }

@@ -4,6 +4,7 @@
 //! with back-off, and the head read afresh; subscriptions also poll the head, so a missed
 //! notification only delays them.
 
+use crate::Target;
 use crate::errors::map;
 use crate::row::head;
 use deadpool_postgres::Pool;
@@ -11,21 +12,21 @@ use event_store::queue::advance;
 use futures::StreamExt;
 use std::time::Duration;
 use tokio::sync::watch;
-use tokio_postgres::{AsyncMessage, Config, NoTls};
+use tokio_postgres::AsyncMessage;
 
 /// Longest wait between two attempts to listen again.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Listens until the task is aborted.
 pub(crate) async fn listen(
-    config: Config,
+    target: Target,
     pool: Pool,
     channel: String,
     head_tx: watch::Sender<u64>,
 ) {
     let mut backoff = Duration::from_millis(250);
     loop {
-        match listen_once(&config, &pool, &channel, &head_tx).await {
+        match listen_once(&target, &pool, &channel, &head_tx).await {
             Ok(()) => backoff = Duration::from_millis(250),
             Err(e) => {
                 tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64,
@@ -40,12 +41,12 @@ pub(crate) async fn listen(
 /// One connection's life: LISTEN, read the head (a commit between the last notification
 /// and the LISTEN would be missed otherwise), then pass every notification on.
 async fn listen_once(
-    config: &Config,
+    target: &Target,
     pool: &Pool,
     channel: &str,
     head_tx: &watch::Sender<u64>,
 ) -> Result<(), event_store::StoreError> {
-    let (client, mut connection) = config.connect(NoTls).await.map_err(map)?;
+    let (client, mut connection) = target.connect().await.map_err(map)?;
     let (tx, mut notifications) = futures::channel::mpsc::unbounded();
     let driver = tokio::spawn(async move {
         let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));

@@ -3,7 +3,6 @@
 
 use crate::errors::{describe, map};
 use event_store::StoreError;
-use tokio_postgres::NoTls;
 
 /// `url` with `schema` as its search path (libpq's `options=-csearch_path=…`).
 pub fn url_with_schema(url: &str, schema: &str) -> String {
@@ -13,7 +12,8 @@ pub fn url_with_schema(url: &str, schema: &str) -> String {
 
 /// Runs SQL on the server at `url` (its own connection, closed afterwards).
 pub async fn execute(url: &str, sql: &str) -> Result<(), StoreError> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(|e| {
+    let target = crate::target_from_url(url, &crate::PostgresOptions::default())?;
+    let (client, connection) = target.connect().await.map_err(|e| {
         StoreError::Unavailable(format!("cannot connect to PostgreSQL: {}", describe(&e)))
     })?;
     let driver = tokio::spawn(connection);
