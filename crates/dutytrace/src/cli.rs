@@ -56,6 +56,10 @@ pub enum Command {
     /// ids and hashes; resumable; the Merkle root is checked at the end. Stop the service
     /// first.
     MigrateStore(crate::migrate::MigrateArgs),
+    /// Write a new SQLite log of N districts like the demo's (a province: 100), each with
+    /// its own ids and logins (`name.dNNN`), for benchmarks and for trying the service at
+    /// scale; deterministic.
+    Seed(crate::seed::SeedArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -164,6 +168,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => crate::evidence::export(args).await,
         Command::Verify(args) => crate::evidence::verify(args).await,
         Command::MigrateStore(args) => crate::migrate::run(args).await,
+        Command::Seed(args) => {
+            let store = args.store.clone();
+            let seeded = crate::seed::run(args).await?;
+            println!(
+                "seeded {} in {store}: {} events ({} district{} like the demo's, logins \
+                 name.dNNN beyond the first) in {:.1} s: the template district lived through \
+                 the application service in {:.1} s, then written at {:.0} events/s",
+                if seeded.districts == 1 {
+                    "a district"
+                } else {
+                    "districts"
+                },
+                seeded.events,
+                seeded.districts,
+                if seeded.districts == 1 { "" } else { "s" },
+                (seeded.template + seeded.writing).as_secs_f64(),
+                seeded.template.as_secs_f64(),
+                seeded.events_per_second(),
+            );
+            Ok(())
+        }
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }

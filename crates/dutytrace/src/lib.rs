@@ -12,6 +12,7 @@ pub mod leases;
 pub mod migrate;
 pub mod outbox;
 pub mod report;
+pub mod seed;
 pub mod serve;
 pub mod stores;
 pub mod telemetry;

@@ -6,6 +6,7 @@
 //! - **Readers never block the writer**: reads use their own connections on a WAL snapshot.
 //! - **Append-only**: triggers in the schema refuse `UPDATE` and `DELETE` on the log.
 
+mod bulk;
 mod checkpointer;
 mod errors;
 mod migrate;
@@ -15,6 +16,7 @@ mod row;
 mod writer;
 
 use async_trait::async_trait;
+pub use bulk::BulkLoad;
 pub use checkpointer::WalLimits;
 use event_store::queue::WriteQueue;
 use event_store::{

@@ -1,0 +1,175 @@
+//! `dutytrace seed`: N districts like the demo's, each with its own ids and logins, written
+//! by the bulk loader; deterministic; served as one organisation.
+
+use dutytrace::demo::plan;
+use dutytrace::seed;
+use dutytrace_tests::server::Server;
+use event_store::{Direction, EventStore, Filter, StreamName};
+use std::collections::HashSet;
+use std::path::Path;
+use store_sqlite::{SqliteOptions, SqliteStore};
+use uuid::Uuid;
+
+const BIN: &str = env!("CARGO_BIN_EXE_dutytrace-under-test");
+
+/// Every canonical UUID in a text.
+fn uuids(text: &str) -> Vec<Uuid> {
+    (0..text.len())
+        .filter_map(|i| text.get(i..i + 36))
+        .filter(|w| w.as_bytes()[8] == b'-' && w.as_bytes()[23] == b'-')
+        .filter_map(|w| Uuid::parse_str(w).ok())
+        .collect()
+}
+
+async fn everything(path: &Path) -> Vec<event_store::CopiedEvent> {
+    let store = SqliteStore::open(path, SqliteOptions::default()).expect("the seeded log opens");
+    let mut all = Vec::new();
+    loop {
+        let page = store
+            .read_for_copy(all.len() as u64 + 1, 10_000)
+            .await
+            .expect("read");
+        if page.is_empty() {
+            break;
+        }
+        all.extend(page);
+    }
+    store.close().await;
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_districts_are_the_demo_three_times_over_with_their_own_ids_and_logins() {
+    let template = seed::template().await.expect("the template district");
+    let dir = tempfile::tempdir().expect("a directory");
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let head = seed::write_districts(&a, &template, 3).expect("seeded");
+    seed::write_districts(&b, &template, 3).expect("seeded again");
+    let (log, again) = (everything(&a).await, everything(&b).await);
+    assert_eq!(log.len() as u64, head);
+    assert!(log == again, "the same log every time");
+
+    // District 0 is the demo district, whole; the others lack only its one-off streams.
+    let one_off = template
+        .iter()
+        .filter(|c| uuids(c.event.stream.as_str()).is_empty())
+        .count();
+    assert!(one_off >= 1, "the template has its assessment stream");
+    assert_eq!(log.len(), 3 * template.len() - 2 * one_off);
+    assert_eq!(
+        log[0].event.event_id,
+        plan::Plan::build()
+            .first_event_id()
+            .expect("the demo's first event"),
+        "district 0 begins as the demo does"
+    );
+    let template_ids: HashSet<Uuid> = template
+        .iter()
+        .flat_map(|c| {
+            let mut ids = uuids(c.event.payload.as_str());
+            ids.extend(uuids(c.event.stream.as_str()));
+            ids.push(c.event.event_id);
+            ids
+        })
+        .collect();
+    let district_zero: HashSet<Uuid> = template.iter().map(|c| c.event.event_id).collect();
+    let copies: Vec<_> = log
+        .iter()
+        .filter(|c| !district_zero.contains(&c.event.event_id))
+        .collect();
+    assert_eq!(copies.len(), 2 * (template.len() - one_off));
+    for c in &copies {
+        let mut ids = uuids(c.event.payload.as_str());
+        ids.extend(uuids(c.event.stream.as_str()));
+        if let Some(leaked) = ids.iter().find(|u| template_ids.contains(u)) {
+            panic!(
+                "event {} of {} still refers to district 0's {leaked}",
+                c.event.position, c.event.stream
+            );
+        }
+        assert!(
+            !c.event.actor.as_str().starts_with("user:")
+                || c.event.actor.as_str().ends_with(".d001")
+                || c.event.actor.as_str().ends_with(".d002"),
+            "{}",
+            c.event.actor
+        );
+    }
+
+    // Each district's commission login, under the id the domain derives from its name.
+    let store = SqliteStore::open(&a, SqliteOptions::default()).expect("opens");
+    for name in ["jiwei", "jiwei.d001", "jiwei.d002"] {
+        let id = domain::user::user_id_for(name).uuid();
+        let stream = StreamName::new(format!("user-{id}")).expect("a stream name");
+        let events = store
+            .read_stream(&stream, Direction::Forward, 1, 10)
+            .await
+            .expect("read");
+        assert_eq!(events.len(), 1, "{name} is registered once");
+        let registered: serde_json::Value = events[0].payload.parse().expect("JSON");
+        assert_eq!(registered["username"], name);
+    }
+    let units = store
+        .read_all(1, &Filter::of_types(&["UnitRegistered"]), 1_000)
+        .await
+        .expect("read");
+    assert_eq!(units.events.len(), 3 * 52);
+    store.close().await;
+
+    // The ids the domain derives were derived again: the deadline watcher, at the demo's
+    // now, finds nothing due.
+    let clock = std::sync::Arc::new(event_store::ManualClock::new(plan::now()));
+    let opened = dutytrace::stores::open(&format!("sqlite://{}", a.display()), None, clock.clone())
+        .await
+        .expect("opens");
+    for projection in dutytrace::serve::projections() {
+        projector::catch_up(opened.log.clone(), &opened.models, projection)
+            .await
+            .expect("a read model caught up");
+    }
+    let pass = dutytrace::watcher::Watcher::new(opened.log.clone(), opened.models.clone(), clock)
+        .pass()
+        .await
+        .expect("a watcher pass");
+    // The board of every district knows each reminder due by now as sent, under the
+    // obligation it derives itself; with ids merely copied, the copies' obligations would
+    // all be found due again.
+    assert_eq!(
+        (pass.appended, pass.already),
+        (0, 0),
+        "no reminder is due twice"
+    );
+    opened.close().await;
+
+    // Served as one organisation: every district's units on the board, each copy with the
+    // lights of district 0's.
+    let server = Server::start(
+        Path::new(BIN),
+        &format!("sqlite://{}", a.display()),
+        "2026-07-31T18:00:00+08:00",
+    );
+    let board = server.get_json("/api/v1/board");
+    let mut by_name: std::collections::BTreeMap<String, Vec<serde_json::Value>> =
+        Default::default();
+    for row in board["units"].as_array().expect("the board's rows") {
+        let mut lights = row.clone();
+        let name = lights["name"].as_str().expect("a name").to_owned();
+        for id in ["unit_id", "group_id"] {
+            lights.as_object_mut().expect("an object").remove(id);
+        }
+        by_name.entry(name).or_default().push(lights);
+    }
+    assert_eq!(
+        by_name.len(),
+        52 + 20,
+        "the demo's units and discipline groups"
+    );
+    for (name, rows) in &by_name {
+        assert_eq!(rows.len(), 3, "{name} in each district");
+        assert!(
+            rows.iter().all(|r| r == &rows[0]),
+            "{name}: every copy has district 0's lights: {rows:?}"
+        );
+    }
+    server.stop();
+}
