@@ -13,10 +13,10 @@
 use crate::errors::map;
 use crate::migrate;
 use crate::queries;
-use crate::row::{int, micros};
+use crate::row;
 use chrono::{DateTime, Utc};
 use event_store::{CopiedEvent, StoreError, StreamName, validate_import};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -108,24 +108,7 @@ impl BulkLoad {
         let conn = self.conn.as_ref().ok_or(StoreError::Closed)?;
         let mut insert = conn.prepare_cached(queries::INSERT).map_err(map)?;
         for c in events {
-            let e = &c.event;
-            insert
-                .execute(params![
-                    int(e.position),
-                    e.event_id.as_bytes().as_slice(),
-                    e.stream.as_str(),
-                    int(e.version),
-                    e.event_type.as_str(),
-                    i64::from(e.schema_version),
-                    micros(e.occurred_at),
-                    micros(e.recorded_at),
-                    e.actor.as_str(),
-                    e.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()),
-                    e.causation_id.as_ref().map(|u| u.as_bytes().as_slice()),
-                    e.payload.as_str(),
-                    int(c.append_start),
-                ])
-                .map_err(map)?;
+            row::insert_copied(&mut insert, c).map_err(map)?;
         }
         for c in events {
             self.versions

@@ -23,6 +23,31 @@ pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
+/// Inserts an event as another log recorded it (an import, a bulk load) with `insert`, a
+/// statement prepared from `queries::INSERT`.
+pub(crate) fn insert_copied(
+    insert: &mut rusqlite::CachedStatement<'_>,
+    c: &CopiedEvent,
+) -> rusqlite::Result<()> {
+    let e = &c.event;
+    insert.execute(rusqlite::params![
+        int(e.position),
+        e.event_id.as_bytes().as_slice(),
+        e.stream.as_str(),
+        int(e.version),
+        e.event_type.as_str(),
+        i64::from(e.schema_version),
+        micros(e.occurred_at),
+        micros(e.recorded_at),
+        e.actor.as_str(),
+        e.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()),
+        e.causation_id.as_ref().map(|u| u.as_bytes().as_slice()),
+        e.payload.as_str(),
+        int(c.append_start),
+    ])?;
+    Ok(())
+}
+
 fn instant(us: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp_micros(us).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, us))
 }

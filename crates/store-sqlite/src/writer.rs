@@ -169,24 +169,7 @@ impl Writer {
         }
         let mut insert = tx.prepare_cached(queries::INSERT).map_err(map)?;
         for c in events {
-            let e = &c.event;
-            insert
-                .execute(params![
-                    int(e.position),
-                    e.event_id.as_bytes().as_slice(),
-                    e.stream.as_str(),
-                    int(e.version),
-                    e.event_type.as_str(),
-                    i64::from(e.schema_version),
-                    micros(e.occurred_at),
-                    micros(e.recorded_at),
-                    e.actor.as_str(),
-                    e.correlation_id.as_ref().map(|u| u.as_bytes().as_slice()),
-                    e.causation_id.as_ref().map(|u| u.as_bytes().as_slice()),
-                    e.payload.as_str(),
-                    int(c.append_start),
-                ])
-                .map_err(map)?;
+            row::insert_copied(&mut insert, c).map_err(map)?;
         }
         drop(insert);
         tx.commit().map_err(map)?;
