@@ -25,6 +25,9 @@
 
 mod codec;
 mod index;
+mod url;
+
+pub use url::{is_kurrentdb_url, redact, split_prefix};
 
 use async_trait::async_trait;
 use event_store::{
@@ -46,68 +49,6 @@ use tokio::task::JoinHandle;
 
 /// Events read from `$all` per request while counting or reading.
 const PAGE: usize = 1024;
-
-/// Whether a URL names the KurrentDB backend.
-pub fn is_kurrentdb_url(url: &str) -> bool {
-    [
-        "kurrentdb://",
-        "kurrentdb+discover://",
-        "esdb://",
-        "esdb+discover://",
-    ]
-    .iter()
-    .any(|s| url.starts_with(s))
-}
-
-/// A URL with any password replaced by `***`.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
-}
-
-/// Splits our own `prefix=` parameter off a connection string: (the client's URL, prefix).
-pub fn split_prefix(url: &str) -> Result<(String, String), StoreError> {
-    let Some((base, query)) = url.split_once('?') else {
-        return Ok((url.to_owned(), String::new()));
-    };
-    let mut prefix = String::new();
-    let mut kept = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        match pair.split_once('=') {
-            Some((k, v)) if k.eq_ignore_ascii_case("prefix") => {
-                if v.is_empty()
-                    || v.starts_with('$')
-                    || !v
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-                {
-                    return Err(StoreError::Unavailable(format!(
-                        "prefix={v:?} in the store URL: a prefix is letters, digits, '-', \
-                         '_' or '.', and does not begin with '$'"
-                    )));
-                }
-                prefix = v.to_owned();
-            }
-            _ => kept.push(pair),
-        }
-    }
-    let url = if kept.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?{}", kept.join("&"))
-    };
-    Ok((url, prefix))
-}
 
 /// Settings of a [`KurrentStore`].
 #[derive(Debug, Clone)]
@@ -216,7 +157,7 @@ impl KurrentStore {
                 closed: AtomicBool::new(false),
             }),
         };
-        store.count_on().await.map_err(|e| match e {
+        store.inner.count_on().await.map_err(|e| match e {
             StoreError::Unavailable(m) => {
                 StoreError::Unavailable(format!("cannot read the log: {m}"))
             }
@@ -252,11 +193,6 @@ impl KurrentStore {
 
     fn name(&self, stream: &StreamName) -> String {
         format!("{}{}", self.inner.prefix, stream.as_str())
-    }
-
-    /// Reads `$all` on from the last counted event to its end, counting every new one.
-    async fn count_on(&self) -> Result<u64, StoreError> {
-        self.inner.count_on().await
     }
 
     /// Up to `count` events from ordinal `from`, each with the first position of its append:
@@ -357,7 +293,7 @@ impl KurrentStore {
         expected: ExpectedVersion,
         events: Vec<NewEvent>,
     ) -> Result<AppendResult, StoreError> {
-        self.count_on().await?;
+        self.inner.count_on().await?;
         let before = self.index().len();
         if events
             .iter()
@@ -397,7 +333,7 @@ impl KurrentStore {
             }
             Err(e) => return Err(self.map(e)),
         };
-        self.count_on().await?;
+        self.inner.count_on().await?;
         let index = self.index();
         let mut positions = Vec::with_capacity(events.len());
         for e in &events {
@@ -420,7 +356,7 @@ impl KurrentStore {
     }
 
     async fn import_now(&self, events: Vec<CopiedEvent>) -> Result<u64, StoreError> {
-        let head = self.count_on().await?;
+        let head = self.inner.count_on().await?;
         let last_recorded = match self.index().get(head) {
             Some(e) => Some(codec::instant(e.recorded)?),
             None => None,
@@ -474,7 +410,7 @@ impl KurrentStore {
                 .await
                 .map_err(|e| self.map(e))?;
         }
-        let new_head = self.count_on().await?;
+        let new_head = self.inner.count_on().await?;
         let index = self.index();
         if let Some(c) = events
             .iter()
@@ -676,7 +612,7 @@ impl EventStore for KurrentStore {
             .any(|e| self.index().position_of(&e.id).is_none())
         {
             // Appended by another process since this one last counted.
-            self.count_on().await?;
+            self.inner.count_on().await?;
         }
         let index = self.index();
         raw.iter()
@@ -715,13 +651,13 @@ impl EventStore for KurrentStore {
             });
         }
         if from > self.index().len() {
-            self.count_on().await?;
+            self.inner.count_on().await?;
         }
         let mut events = Vec::new();
         let mut next = from;
         let len = self.index().len();
         while events.len() < limit && next <= len {
-            let page = self.fetch(next, PAGE.max(limit.min(PAGE))).await?;
+            let page = self.fetch(next, PAGE).await?;
             if page.is_empty() {
                 break;
             }
@@ -739,7 +675,7 @@ impl EventStore for KurrentStore {
     }
 
     async fn head(&self) -> Result<u64, StoreError> {
-        self.count_on().await
+        self.inner.count_on().await
     }
 
     fn watch_head(&self) -> watch::Receiver<u64> {
@@ -748,7 +684,7 @@ impl EventStore for KurrentStore {
 
     async fn read_for_copy(&self, from: u64, limit: usize) -> Result<Vec<CopiedEvent>, StoreError> {
         if from.max(1) > self.index().len() {
-            self.count_on().await?;
+            self.inner.count_on().await?;
         }
         Ok(self
             .fetch(from.max(1), limit)
@@ -770,35 +706,5 @@ impl EventStore for KurrentStore {
             return Err(StoreError::Closed);
         }
         self.import_now(events).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn our_prefix_parameter_is_split_off_and_checked() {
-        assert_eq!(
-            split_prefix("kurrentdb://h:2113?tls=false&prefix=t1-").expect("valid"),
-            ("kurrentdb://h:2113?tls=false".to_owned(), "t1-".to_owned())
-        );
-        assert_eq!(
-            split_prefix("esdb://h:2113").expect("valid"),
-            ("esdb://h:2113".to_owned(), String::new())
-        );
-        let err = split_prefix("kurrentdb://h?prefix=$x").expect_err("system prefix");
-        assert!(err.to_string().contains("prefix"), "{err}");
-    }
-
-    #[test]
-    fn urls_are_recognised_and_passwords_never_shown() {
-        assert!(is_kurrentdb_url("kurrentdb+discover://a,b,c"));
-        assert!(is_kurrentdb_url("esdb://localhost:2113"));
-        assert!(!is_kurrentdb_url("postgres://x"));
-        assert_eq!(
-            redact("kurrentdb://admin:changeit@db:2113?tls=false"),
-            "kurrentdb://admin:***@db:2113?tls=false"
-        );
     }
 }
