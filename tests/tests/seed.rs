@@ -43,8 +43,9 @@ async fn three_districts_are_the_demo_three_times_over_with_their_own_ids_and_lo
     let template = seed::template().await.expect("the template district");
     let dir = tempfile::tempdir().expect("a directory");
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
-    let head = seed::write_districts(&a, &template, 3).expect("seeded");
-    seed::write_districts(&b, &template, 3).expect("seeded again");
+    let load = |path: &Path| store_sqlite::BulkLoad::begin(path).expect("an empty log");
+    let head = seed::write_districts(load(&a), &template, 3).expect("seeded");
+    seed::write_districts(load(&b), &template, 3).expect("seeded again");
     let (log, again) = (everything(&a).await, everything(&b).await);
     assert_eq!(log.len() as u64, head);
     assert!(log == again, "the same log every time");
