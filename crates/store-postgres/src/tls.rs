@@ -59,13 +59,13 @@ pub fn split(url: &str) -> Result<(String, TlsSettings), StoreError> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         match pair.split_once('=') {
             Some(("sslrootcert", v)) => {
-                let path = percent_decode(v);
+                let path = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
                 if path.is_empty() {
                     return Err(StoreError::Unavailable(
                         "sslrootcert= in the store URL names no file".into(),
                     ));
                 }
-                settings.root_cert = Some(PathBuf::from(path));
+                settings.root_cert = Some(PathBuf::from(path.as_ref()));
             }
             Some(("sslmode", "verify-ca")) => {
                 settings.verify = Verify::Chain;
@@ -156,26 +156,6 @@ fn roots(settings: &TlsSettings) -> Result<RootCertStore, StoreError> {
         }
     }
     Ok(roots)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `require` without a root: any certificate, but a real handshake (its signatures are
