@@ -8,6 +8,9 @@
 --     valid_from <= t AND (valid_to IS NULL OR valid_to > t).
 -- recorded_at never decreases along the log, so rows written later never change what an
 -- earlier instant sees. Ids are UUIDs as text; dates are local (Asia/Shanghai) ISO dates.
+--
+-- The indexes here are those the fold itself reads; the ones only queries use are in
+-- indexes.sql.
 
 CREATE TABLE IF NOT EXISTS board_units (
     unit_id       TEXT    PRIMARY KEY,
@@ -48,7 +51,6 @@ CREATE TABLE IF NOT EXISTS board_cadres (
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS board_cadres_by_id ON board_cadres (cadre_id, valid_from);
-CREATE INDEX IF NOT EXISTS board_cadres_by_owner ON board_cadres (owner_id, valid_from);
 
 -- Responsibility lists as the fold needs them: the current items (JSON array of DutyItem)
 -- and the subjects they are assigned to.
@@ -109,13 +111,6 @@ CREATE TABLE IF NOT EXISTS board_obligations (
     valid_to       INTEGER
 ) STRICT;
 
--- The board counts the versions valid at an instant per subject and deadline, and looks
--- up those with entries: these covering indexes keep both off the wide rows.
-CREATE INDEX IF NOT EXISTS board_obligations_by_subject_key
-    ON board_obligations (subject_key, valid_from, valid_to, deadline_day, required_count);
-CREATE INDEX IF NOT EXISTS board_obligations_by_key
-    ON board_obligations (obligation_key, valid_from, valid_to, subject_key, deadline_day, required_count);
-CREATE INDEX IF NOT EXISTS board_obligations_by_subject ON board_obligations (subject_id, valid_from);
 CREATE INDEX IF NOT EXISTS board_obligations_by_id ON board_obligations (obligation_id, valid_from);
 CREATE INDEX IF NOT EXISTS board_obligations_open_by_source
     ON board_obligations (source_id) WHERE valid_to IS NULL;
@@ -137,11 +132,6 @@ CREATE TABLE IF NOT EXISTS board_entries (
     PRIMARY KEY (obligation_id, entry_id)
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX IF NOT EXISTS board_entries_by_obligation
-    ON board_entries (obligation_id, recorded_at, backfill, withdrawn_at);
-CREATE INDEX IF NOT EXISTS board_entries_by_key
-    ON board_entries (obligation_key, recorded_at, backfill, withdrawn_at);
-
 CREATE TABLE IF NOT EXISTS board_entry_corrections (
     obligation_id TEXT   NOT NULL,
     entry_id     TEXT    NOT NULL,
@@ -160,7 +150,3 @@ CREATE TABLE IF NOT EXISTS board_reminders (
     recorded_at   INTEGER NOT NULL,
     PRIMARY KEY (obligation_id, kind)
 ) STRICT, WITHOUT ROWID;
-
--- The watcher scans obligations by deadline.
-CREATE INDEX IF NOT EXISTS board_obligations_by_deadline
-    ON board_obligations (deadline_day, valid_from, valid_to);

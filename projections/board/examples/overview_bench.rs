@@ -238,6 +238,7 @@ fn main() {
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         .unwrap();
     conn.execute_batch(Board.schema()).unwrap();
+    conn.execute_batch(Board.query_indexes()).unwrap();
     let folded = Instant::now();
     for batch in log.events.chunks(512) {
         let tx = conn.transaction().unwrap();

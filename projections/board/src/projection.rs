@@ -70,6 +70,10 @@ impl Projection for Board {
         sql::SCHEMA
     }
 
+    fn query_indexes(&self) -> &'static str {
+        sql::QUERY_INDEXES
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         Self::TABLES
     }

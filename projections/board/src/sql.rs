@@ -2,6 +2,7 @@
 //! (microseconds) in every query that takes one.
 
 pub(crate) const SCHEMA: &str = include_str!("../schema.sql");
+pub(crate) const QUERY_INDEXES: &str = include_str!("../indexes.sql");
 
 // ---- the fold: organisation ----
 
@@ -71,13 +72,15 @@ pub(crate) const OPEN_OBLIGATION: &str = "INSERT INTO board_obligations \
       obligation_key, subject_key, deadline_day) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 
+/// Only after [`SUBJECT_KEY`] found none: its key is the new rowid.
 pub(crate) const ADD_SUBJECT: &str = "INSERT INTO board_subjects (subject_id, subject_kind, owner_kind) \
-     VALUES (?1, ?2, ?3) ON CONFLICT (subject_id) DO NOTHING";
+     VALUES (?1, ?2, ?3)";
 
 pub(crate) const SUBJECT_KEY: &str = "SELECT subject_key FROM board_subjects WHERE subject_id = ?1";
 
-pub(crate) const ADD_OBLIGATION_KEY: &str = "INSERT INTO board_obligation_keys (obligation_id) \
-     VALUES (?1) ON CONFLICT (obligation_id) DO NOTHING";
+/// Only after [`OBLIGATION_KEY`] found none: its key is the new rowid.
+pub(crate) const ADD_OBLIGATION_KEY: &str =
+    "INSERT INTO board_obligation_keys (obligation_id) VALUES (?1)";
 
 pub(crate) const OBLIGATION_KEY: &str =
     "SELECT obligation_key FROM board_obligation_keys WHERE obligation_id = ?1";

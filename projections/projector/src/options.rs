@@ -11,6 +11,10 @@ pub struct ProjectorOptions {
     /// How often a live projector asks the store for its head, to see commits made by
     /// other processes.
     pub poll_interval: Duration,
+    /// A projector that has applied nothing yet, behind a log of at least this many
+    /// positions, builds its model in a scratch file and swaps it in (as a rebuild does:
+    /// no journal, query indexes sorted at the end) instead of catching up in the live file.
+    pub scratch_build_from: u64,
 }
 
 impl Default for ProjectorOptions {
@@ -18,6 +22,7 @@ impl Default for ProjectorOptions {
         Self {
             batch_size: Subscription::PAGE_SIZE,
             poll_interval: Subscription::POLL_EVERY,
+            scratch_build_from: 50_000,
         }
     }
 }

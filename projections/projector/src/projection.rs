@@ -20,6 +20,13 @@ pub trait Projection: Send + Sync + 'static {
     /// usually `include_str!("../schema.sql")`.
     fn schema(&self) -> &'static str;
 
+    /// The DDL of the indexes only its queries use, not its fold (`CREATE INDEX … IF NOT
+    /// EXISTS`). The live model always has them; a rebuild creates them once its fold is
+    /// done — one sort each instead of a random B-tree insert per row.
+    fn query_indexes(&self) -> &'static str {
+        ""
+    }
+
     /// Every table the schema creates; a rebuild replaces exactly these.
     fn tables(&self) -> &'static [&'static str];
 

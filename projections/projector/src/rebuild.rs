@@ -39,7 +39,7 @@ pub(crate) async fn rebuild_in_place(
     let scratch = scratch_path(models.path(), name);
     let result = fold_and_swap(store, models, projection, options, &scratch).await;
     remove_scratch(&scratch);
-    let (events, through) = result?;
+    let (events, through, swap) = result?;
     let report = RebuildReport {
         projection: name,
         events,
@@ -51,6 +51,7 @@ pub(crate) async fn rebuild_in_place(
         events,
         through,
         elapsed_ms = report.elapsed.as_millis() as u64,
+        swap_ms = swap.as_millis() as u64,
         "read model rebuilt and swapped in"
     );
     Ok(report)
@@ -62,7 +63,7 @@ async fn fold_and_swap(
     projection: Arc<dyn Projection>,
     options: &ProjectorOptions,
     scratch: &Path,
-) -> Result<(u64, u64), ProjectionError> {
+) -> Result<(u64, u64, Duration), ProjectionError> {
     let head = store.head().await?;
     let target = {
         let (path, p) = (scratch.to_path_buf(), projection.clone());
@@ -87,13 +88,15 @@ async fn fold_and_swap(
     let (events, through) = (target.applied(), target.position());
     let live = models.clone();
     let path = scratch.to_path_buf();
+    let swapping = Instant::now();
     blocking(move || {
+        target.finish_scratch()?;
         drop(target); // closes the scratch file before it is attached
         let (mut live, _) = Target::open(live.writer()?, projection)?;
         live.swap_in(&path, through)
     })
     .await?;
-    Ok((events, through))
+    Ok((events, through, swapping.elapsed()))
 }
 
 /// The scratch file of a projection's rebuild, next to the live file (so it is on the same

@@ -74,7 +74,10 @@ pub fn spawn(
     let lease = models.lease(name)?;
     // The tables exist before this returns, so a query never finds them missing while the
     // projector starts (the DDL is `IF NOT EXISTS`: a model built earlier is untouched).
-    models.writer()?.execute_batch(projection.schema())?;
+    let writer = models.writer()?;
+    writer.execute_batch(projection.schema())?;
+    writer.execute_batch(projection.query_indexes())?;
+    drop(writer);
     let (status_tx, status) = watch::channel(ProjectorStatus {
         position: 0,
         state: ProjectorState::Starting,
@@ -202,6 +205,15 @@ impl Run {
     async fn follow(&self, mut commands: mpsc::Receiver<Command>) -> Result<(), ProjectionError> {
         let name = self.projection.name();
         let (mut target, start) = self.open().await?;
+        let fresh_behind_long_log = start == Start::Resume
+            && target.position() == 0
+            && self.store.head().await? >= self.options.scratch_build_from;
+        if fresh_behind_long_log {
+            tracing::info!(
+                projection = name,
+                "building a new read model in a scratch file, as a rebuild does"
+            );
+        }
         if let Start::Rebuild { built_by } = start {
             tracing::info!(
                 projection = name,
@@ -209,6 +221,8 @@ impl Run {
                 version = self.projection.version(),
                 "rebuilding a read model built by another version"
             );
+        }
+        if fresh_behind_long_log || matches!(start, Start::Rebuild { .. }) {
             close(target).await;
             self.set(None, ProjectorState::Rebuilding);
             rebuild_in_place(

@@ -32,8 +32,18 @@ pub(crate) enum Start {
 impl Target {
     /// Opens a projection's tables in `conn`, creating them (at position 0) if it never ran.
     pub(crate) fn open(
+        conn: Connection,
+        projection: Arc<dyn Projection>,
+    ) -> Result<(Self, Start), ProjectionError> {
+        Self::open_with(conn, projection, true)
+    }
+
+    /// [`Target::open`], creating the query indexes with the tables or (a rebuild's
+    /// scratch file) leaving them for [`Target::finish_scratch`].
+    fn open_with(
         mut conn: Connection,
         projection: Arc<dyn Projection>,
+        query_indexes: bool,
     ) -> Result<(Self, Start), ProjectionError> {
         conn.execute_batch(sql::CHECKPOINTS_DDL)?;
         let (position, start) = match read_checkpoint(&conn, projection.name())? {
@@ -51,6 +61,9 @@ impl Target {
                     tx.execute_batch(&sql::drop_live_table(table))?;
                 }
                 tx.execute_batch(projection.schema())?;
+                if query_indexes {
+                    tx.execute_batch(projection.query_indexes())?;
+                }
                 tx.execute(
                     sql::INIT_CHECKPOINT,
                     params![projection.name(), projection.version()],
@@ -81,8 +94,14 @@ impl Target {
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;",
         )?;
         conn.set_prepared_statement_cache_capacity(64);
-        let (target, _) = Self::open(conn, projection)?;
+        let (target, _) = Self::open_with(conn, projection, false)?;
         Ok(target)
+    }
+
+    /// Creates a scratch file's query indexes once its fold is done.
+    pub(crate) fn finish_scratch(&self) -> Result<(), ProjectionError> {
+        self.conn.execute_batch(self.projection.query_indexes())?;
+        Ok(())
     }
 
     pub(crate) fn position(&self) -> u64 {
@@ -188,6 +207,7 @@ impl Target {
         }
         // Unqualified names in the DDL resolve to `main`, the live file.
         tx.execute_batch(p.schema())?;
+        tx.execute_batch(p.query_indexes())?;
         for table in p.tables() {
             tx.execute(&sql::copy_from_scratch(table), [])?;
         }

@@ -391,3 +391,94 @@ async fn waiting_on_a_stopped_projector_fails_instead_of_hanging() {
     assert!(matches!(err, ProjectionError::Store(_)), "{err:?}");
     h.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_folds_without_the_query_indexes_and_the_swap_brings_them() {
+    let w = World::new();
+    let live = Tally::new();
+    let live_saw = live.saw_query_index.clone();
+    let h = spawn(w.store.clone(), &w.models, Arc::new(live), batches_of(4)).unwrap();
+    let head = w.append(STREAMS, 20).await;
+    h.wait_for(head).await.unwrap();
+    h.shutdown().await;
+    let live_saw = live_saw.lock().unwrap().clone();
+    assert!(
+        !live_saw.is_empty() && live_saw.iter().all(|&i| i),
+        "{live_saw:?}"
+    );
+    let incremental = dump(&w.reader());
+
+    let rebuilt = Tally::new();
+    let rebuild_saw = rebuilt.saw_query_index.clone();
+    let report = rebuild(w.store.clone(), &w.models, Arc::new(rebuilt))
+        .await
+        .unwrap();
+    assert_eq!(report.through, head);
+    let rebuild_saw = rebuild_saw.lock().unwrap().clone();
+    assert!(
+        !rebuild_saw.is_empty() && rebuild_saw.iter().all(|&i| !i),
+        "the rebuild's fold saw the query index: {rebuild_saw:?}"
+    );
+    let reader = w.reader();
+    assert_eq!(dump(&reader), incremental);
+    let index_used: String = reader
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT position FROM tally_seen WHERE position = 7",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(index_used.contains("tally_seen_position"), "{index_used}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_projector_behind_a_long_log_builds_in_a_scratch_file_then_follows() {
+    let w = World::new();
+    let head = w.append(STREAMS, 60).await;
+    let tally = Tally::new();
+    let saw = tally.saw_query_index.clone();
+    let options = projector::ProjectorOptions {
+        scratch_build_from: 50,
+        ..batches_of(7)
+    };
+    let h = spawn(w.store.clone(), &w.models, Arc::new(tally), options).unwrap();
+    h.wait_for(head).await.unwrap();
+    // Every batch of the build went to the scratch file, which has no query index yet.
+    let built = saw.lock().unwrap().clone();
+    assert_eq!(built.len(), 60usize.div_ceil(7), "{built:?}");
+    assert!(built.iter().all(|&i| !i), "{built:?}");
+    // Then it follows the log in the live file, which has it.
+    let head = w.append(STREAMS, 5).await;
+    h.wait_for(head).await.unwrap();
+    h.shutdown().await;
+    let after = saw.lock().unwrap()[built.len()..].to_vec();
+    assert!(!after.is_empty() && after.iter().all(|&i| i), "{after:?}");
+    let (streams, seen) = dump(&w.reader());
+    assert_eq!(seen, (1..=65).collect::<Vec<i64>>());
+    assert_eq!(
+        streams,
+        vec![
+            ("cadre-1".to_owned(), 22, 22),
+            ("cadre-2".to_owned(), 22, 22),
+            ("unit-1".to_owned(), 21, 21)
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_projector_behind_a_short_log_catches_up_in_place() {
+    let w = World::new();
+    let head = w.append(STREAMS, 20).await;
+    let tally = Tally::new();
+    let saw = tally.saw_query_index.clone();
+    let options = projector::ProjectorOptions {
+        scratch_build_from: 50,
+        ..batches_of(7)
+    };
+    let h = spawn(w.store.clone(), &w.models, Arc::new(tally), options).unwrap();
+    h.wait_for(head).await.unwrap();
+    h.shutdown().await;
+    let saw = saw.lock().unwrap().clone();
+    assert!(!saw.is_empty() && saw.iter().all(|&i| i), "{saw:?}");
+    assert_eq!(dump(&w.reader()).1, (1..=20).collect::<Vec<i64>>());
+}

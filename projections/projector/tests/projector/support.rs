@@ -79,6 +79,8 @@ pub struct Tally {
     /// Events `apply` was called with (including those of batches rolled back).
     pub applied: Arc<AtomicU64>,
     pub gate: Option<Gate>,
+    /// Per batch applied, whether its file had the query index then.
+    pub saw_query_index: Arc<Mutex<Vec<bool>>>,
 }
 
 impl Tally {
@@ -90,6 +92,7 @@ impl Tally {
             filter: Filter::all(),
             applied: Arc::new(AtomicU64::new(0)),
             gate: None,
+            saw_query_index: Arc::default(),
         }
     }
 
@@ -136,7 +139,11 @@ impl Projection for Tally {
     fn schema(&self) -> &'static str {
         "CREATE TABLE IF NOT EXISTS tally_streams (stream TEXT PRIMARY KEY, events INTEGER NOT NULL, weight INTEGER NOT NULL) STRICT;
          CREATE TABLE IF NOT EXISTS tally_seen (position INTEGER NOT NULL) STRICT;
-         CREATE INDEX IF NOT EXISTS tally_seen_position ON tally_seen (position);"
+         CREATE INDEX IF NOT EXISTS tally_streams_by_events ON tally_streams (events);"
+    }
+
+    fn query_indexes(&self) -> &'static str {
+        "CREATE INDEX IF NOT EXISTS tally_seen_position ON tally_seen (position);"
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -188,6 +195,12 @@ impl Projection for Tally {
             let _ = g.entered.send(());
             let _ = g.go.lock().unwrap().recv();
         }
+        let indexed: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM main.sqlite_schema WHERE name = 'tally_seen_position'",
+            [],
+            |r| r.get(0),
+        )?;
+        self.saw_query_index.lock().unwrap().push(indexed);
         events.iter().try_for_each(|e| self.apply(tx, e))
     }
 }
