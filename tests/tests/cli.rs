@@ -418,3 +418,56 @@ fn an_unreachable_postgres_store_is_a_clear_error_at_start() {
     assert!(!err.contains("s3cret-pw"), "the password is shown: {err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("r.db").display());
+    let server = Server::start(Path::new(BIN), &store, "2026-03-02T09:00:00+08:00");
+    for name in ["区教育局党组", "区财政局党组"] {
+        let (st, unit) = server.post(
+            "/api/v1/units",
+            &serde_json::json!({"name": name, "kind": "party_group"}),
+            &[],
+        );
+        assert_eq!(st, 201, "{unit}");
+    }
+    server.stop();
+
+    let out = run(&[
+        "rebuild",
+        "--store",
+        &store,
+        "--only",
+        "board,directory",
+        "--jobs",
+        "2",
+    ]);
+    let rebuilt: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("rebuilt "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(rebuilt.len(), 2, "{out}");
+    assert!(
+        rebuilt.contains(&"board") && rebuilt.contains(&"directory"),
+        "{out}"
+    );
+    // Both registrations are board events: the rebuild folded them.
+    let board = out
+        .lines()
+        .find(|l| l.starts_with("rebuilt board:"))
+        .unwrap();
+    assert!(board.starts_with("rebuilt board: 2 events"), "{out}");
+
+    let bad = Command::new(BIN)
+        .args(["rebuild", "--store", &store, "--only", "boards"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("there is no read model \"boards\"") && err.contains("board, "),
+        "{err}"
+    );
+}

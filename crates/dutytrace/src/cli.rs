@@ -29,7 +29,7 @@ pub enum Command {
     /// duty entries from January to July 2026, a login for everyone), then serve it.
     Demo(demo::DemoArgs),
     /// Rebuild every read model from the event log, from zero.
-    Rebuild(StoreArgs),
+    Rebuild(RebuildArgs),
     /// Append the reminders due now (履责提醒, 约谈提醒), as the service's deadline watcher
     /// does every minute, and exit. Each reminder is appended once, however often this runs.
     Remind(StoreArgs),
@@ -98,6 +98,19 @@ impl StoreArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RebuildArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Rebuild only these read models (comma-separated names, e.g. `board,search`).
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub only: Vec<String>,
+    /// Read models rebuilt at the same time (each folds on a core of its own; their swaps
+    /// into the read-model file take turns).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
     pub store: StoreArgs,
@@ -139,27 +152,57 @@ pub struct AdminArgs {
     pub password: Option<Secret>,
 }
 
+/// `dutytrace rebuild`: every read model (or those named) from zero, `jobs` at a time.
+async fn rebuild(args: RebuildArgs) -> anyhow::Result<()> {
+    use futures::StreamExt as _;
+    let mut projections = serve::projections();
+    if !args.only.is_empty() {
+        let known: Vec<&str> = projections.iter().map(|p| p.name()).collect();
+        if let Some(unknown) = args.only.iter().find(|n| !known.contains(&n.as_str())) {
+            anyhow::bail!(
+                "there is no read model {unknown:?}; the read models are {}",
+                known.join(", ")
+            );
+        }
+        projections.retain(|p| args.only.iter().any(|n| n == p.name()));
+    }
+    let opened = args.store.open(config::clock(args.store.now)).await?;
+    let started = std::time::Instant::now();
+    let mut rebuilt = futures::stream::iter(projections)
+        .map(|p| projector::rebuild(opened.log.clone(), &opened.models, p))
+        .buffer_unordered(usize::from(args.jobs));
+    let mut failed = None;
+    while let Some(result) = rebuilt.next().await {
+        match result {
+            Ok(report) => println!(
+                "rebuilt {}: {} events through position {} in {:.2} s",
+                report.projection,
+                report.events,
+                report.through,
+                report.elapsed.as_secs_f64()
+            ),
+            // The others go on: each rebuild swaps in on its own or leaves its model as it was.
+            Err(e) => {
+                eprintln!("{e}");
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    drop(rebuilt);
+    opened.close().await;
+    if let Some(e) = failed {
+        return Err(e).context("a read model could not be rebuilt; it is as it was before");
+    }
+    println!("done in {:.2} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::serve(args).await,
         Command::Demo(args) => demo::run(args).await,
-        Command::Rebuild(args) => {
-            let opened = args.open(config::clock(args.now)).await?;
-            for projection in serve::projections() {
-                let report =
-                    projector::rebuild(opened.log.clone(), &opened.models, projection).await?;
-                println!(
-                    "rebuilt {}: {} events through position {} in {:.2} s",
-                    report.projection,
-                    report.events,
-                    report.through,
-                    report.elapsed.as_secs_f64()
-                );
-            }
-            opened.close().await;
-            Ok(())
-        }
+        Command::Rebuild(args) => rebuild(args).await,
         Command::Remind(args) => remind(args).await,
         Command::Filings(args) => crate::report::filings(args).await,
         Command::Problems(args) => crate::report::problems(args).await,
