@@ -221,8 +221,8 @@ impl Writer {
 /// stream's version before it.
 ///
 /// Idempotency costs nothing on the common path: the unique index on `event_id` refuses a
-/// stored id, the request's inserts are rolled back to its savepoint, and only then is the
-/// log searched for the original append.
+/// stored id, the request's inserts are rolled back (to its savepoint, when it has more
+/// than one event), and only then is the log searched for the original append.
 fn append_one(
     tx: &Transaction<'_>,
     request: &AppendRequest,
@@ -241,10 +241,17 @@ fn append_one(
             actual: current,
         }));
     }
-    tx.prepare_cached(queries::SAVEPOINT)?.execute([])?;
+    // One insert statement undoes itself when it fails; several need a savepoint to undo
+    // together.
+    let several = request.events.len() > 1;
+    if several {
+        tx.prepare_cached(queries::SAVEPOINT)?.execute([])?;
+    }
     match insert_all(tx, request, current, *head, recorded_at) {
         Ok(positions) => {
-            tx.prepare_cached(queries::RELEASE)?.execute([])?;
+            if several {
+                tx.prepare_cached(queries::RELEASE)?.execute([])?;
+            }
             let n = request.events.len() as u64;
             *head += n;
             Ok(Ok(AppendResult {
@@ -255,8 +262,10 @@ fn append_one(
             }))
         }
         Err(e) if is_duplicate_event_id(&e) => {
-            tx.prepare_cached(queries::ROLLBACK_TO)?.execute([])?;
-            tx.prepare_cached(queries::RELEASE)?.execute([])?;
+            if several {
+                tx.prepare_cached(queries::ROLLBACK_TO)?.execute([])?;
+                tx.prepare_cached(queries::RELEASE)?.execute([])?;
+            }
             match replay_of_earlier_append(tx, request)? {
                 Some(answer) => Ok(answer),
                 None => Err(e),
