@@ -11,10 +11,10 @@ CREATE TABLE IF NOT EXISTS catalog_streams (
     last_recorded_at INTEGER NOT NULL   -- microseconds since the Unix epoch, UTC
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX IF NOT EXISTS catalog_streams_by_category ON catalog_streams (category, stream);
-
 CREATE TABLE IF NOT EXISTS catalog_event_types (
     event_type    TEXT    PRIMARY KEY,
     events        INTEGER NOT NULL,
     last_position INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+
+-- The indexes only its queries use are in indexes.sql.

@@ -20,8 +20,6 @@ CREATE TABLE IF NOT EXISTS inbox_items (
     closed        INTEGER NOT NULL DEFAULT 0  -- a cancelled filing: nothing left to do
 ) STRICT;
 
-CREATE INDEX IF NOT EXISTS inbox_items_by_subject ON inbox_items (subject_id, position);
-CREATE INDEX IF NOT EXISTS inbox_items_by_cadre ON inbox_items (cadre_id, position);
 CREATE INDEX IF NOT EXISTS inbox_items_by_filing ON inbox_items (filing_id);
 
 -- Who acknowledged which filing (its item leaves their inbox).
@@ -37,3 +35,5 @@ CREATE TABLE IF NOT EXISTS inbox_reads (
     read_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, key)
 ) STRICT, WITHOUT ROWID;
+
+-- The indexes only its queries use are in indexes.sql.

@@ -21,7 +21,6 @@ CREATE TABLE IF NOT EXISTS search_docs (
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS search_docs_by_id ON search_docs (id);
-CREATE INDEX IF NOT EXISTS search_docs_by_date ON search_docs (date, doc);
 
 -- The terms of each text (`text::index_terms`), tokenised on spaces by unicode61. Rows are
 -- only ever added: a search joins them to `search_docs` on `doc`, so the terms of a
@@ -39,3 +38,5 @@ CREATE TABLE IF NOT EXISTS search_cadres (
     cadre_id TEXT PRIMARY KEY,
     unit_id  TEXT
 ) STRICT, WITHOUT ROWID;
+
+-- The indexes only its queries use are in indexes.sql.

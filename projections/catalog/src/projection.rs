@@ -39,6 +39,10 @@ impl Projection for Catalog {
         sql::SCHEMA
     }
 
+    fn query_indexes(&self) -> &'static str {
+        sql::QUERY_INDEXES
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         Self::TABLES
     }

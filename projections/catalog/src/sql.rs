@@ -1,6 +1,7 @@
 //! Every statement of the catalog (its DDL is in `schema.sql`).
 
 pub(crate) const SCHEMA: &str = include_str!("../schema.sql");
+pub(crate) const QUERY_INDEXES: &str = include_str!("../indexes.sql");
 
 /// Adds a batch's events of one stream. Events arrive in global order, so the batch's
 /// last event is the stream's last.

@@ -98,6 +98,10 @@ impl Projection for Inbox {
         sql::SCHEMA
     }
 
+    fn query_indexes(&self) -> &'static str {
+        sql::QUERY_INDEXES
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         Self::TABLES
     }

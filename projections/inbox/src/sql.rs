@@ -1,6 +1,7 @@
 //! Every statement of the inbox (its DDL is in `schema.sql`).
 
 pub(crate) const SCHEMA: &str = include_str!("../schema.sql");
+pub(crate) const QUERY_INDEXES: &str = include_str!("../indexes.sql");
 
 pub(crate) const INSERT_ITEM: &str = "\
 INSERT INTO inbox_items \

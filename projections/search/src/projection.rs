@@ -132,6 +132,10 @@ impl Projection for Search {
         sql::SCHEMA
     }
 
+    fn query_indexes(&self) -> &'static str {
+        sql::QUERY_INDEXES
+    }
+
     fn tables(&self) -> &'static [&'static str] {
         Self::TABLES
     }

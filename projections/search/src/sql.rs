@@ -1,6 +1,7 @@
 //! Every statement of the search model (its DDL is in `schema.sql`).
 
 pub(crate) const SCHEMA: &str = include_str!("../schema.sql");
+pub(crate) const QUERY_INDEXES: &str = include_str!("../indexes.sql");
 
 /// `?1` cadre, `?2` their unit (NULL for a discipline group member).
 pub(crate) const CADRE_UPSERT: &str = "\
