@@ -1,9 +1,12 @@
 //! `dutytrace bench`: the measurements recorded in BENCHMARKS.md. Each run uses a fresh
-//! store in a temporary directory (or `--dir`) and prints a Markdown table.
+//! store in a temporary directory (or `--dir`) — or, given a seeded store (`--store`), a
+//! copy of it there — and prints a Markdown table.
 
 mod append;
 mod board;
+mod copy;
 mod export;
+pub mod http;
 mod load;
 mod replay;
 mod report;
@@ -21,16 +24,58 @@ pub enum BenchCommand {
     /// district.
     Board(BoardArgs),
     /// The Merkle tree, a complete export to a file and its offline verification, on a log
-    /// of `--events` events: events/s, MB/s and peak memory.
+    /// of `--events` events or a copy of a seeded one (`--store`): events/s, MB/s and peak
+    /// memory.
     Export(ExportArgs),
+    /// A seeded store (e.g. a province) under concurrent HTTP load, on a copy of it: the
+    /// board, obligations, histories, search and commands, the board at a fixed rate, and
+    /// the server's memory.
+    Http(HttpArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Events in the log to export.
+    /// Events in the synthetic log to export (unless `--store` is given).
     #[arg(long, default_value_t = 1_000_000)]
     pub events: usize,
+    /// Export this seeded log instead (`sqlite://PATH`, e.g. from `dutytrace seed --scale
+    /// province`): a copy of it and its read models, so the original is never changed.
+    #[arg(long, value_name = "URL", conflicts_with = "events")]
+    pub store: Option<String>,
     /// Directory for the scratch store (default: a temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct HttpArgs {
+    /// The seeded store to measure (`sqlite://PATH`, from `dutytrace seed`; best with its
+    /// read models built by `dutytrace rebuild`). It is copied into `--dir` and never
+    /// changed.
+    #[arg(long, value_name = "URL")]
+    pub store: String,
+    /// Concurrent keep-alive clients.
+    #[arg(long, default_value_t = 50)]
+    pub clients: usize,
+    /// Requests per closed-loop scenario (at most: see `--budget`).
+    #[arg(long, default_value_t = 20_000)]
+    pub requests: usize,
+    /// Seconds after which a closed-loop scenario sends no more requests (those in flight
+    /// are answered and counted): on a province some queries take a second or more each.
+    #[arg(long, default_value_t = 30.0)]
+    pub budget: f64,
+    /// Requests a second due in the open-loop run of the board.
+    #[arg(long, default_value_t = 1_000.0)]
+    pub rate: f64,
+    /// Seconds of the open-loop run (it sends nothing more after twice as long, if the
+    /// service cannot keep up).
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// The service's clock, an RFC 3339 instant [default: the demo's now,
+    /// 2026-07-31T18:00:00+08:00, when a seeded log's lights are as the demo shows them].
+    #[arg(long, value_parser = crate::config::parse_instant)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+    /// Directory for the copy of the store (default: a temporary directory).
     #[arg(long)]
     pub dir: Option<PathBuf>,
 }
@@ -91,6 +136,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Replay(args) => replay::run(args).await,
         BenchCommand::Board(args) => board::run(args).await,
         BenchCommand::Export(args) => export::run(args).await,
+        BenchCommand::Http(args) => http::run(args).await,
     }
 }
 

@@ -1,9 +1,11 @@
-//! Export and verify at scale: a log of `--events` events, its Merkle tree built by the
-//! projector, a complete export written to a file (time, MB/s, peak memory), then verified
-//! offline on one thread (MB/s, peak memory). Peak memory is the process's high-water mark
-//! (VmHWM), reset just before each phase.
+//! Export and verify at scale: a log — `--events` synthetic events, or a copy of a seeded
+//! one (`--store`, e.g. a province) — its Merkle tree built by the projector, a complete
+//! export written to a file (time, MB/s, peak memory), then verified offline on one thread
+//! (MB/s, peak memory). Peak memory is the process's high-water mark (VmHWM), reset just
+//! before each phase.
 
-use super::report::{self, Measured, histogram};
+use super::copy::copy_store;
+use super::report::{self, Measured, histogram, mib, peak_mib, reset_peak};
 use super::{ExportArgs, scratch};
 use event_store::EventStore;
 use projector::ReadModels;
@@ -11,29 +13,30 @@ use std::sync::Arc;
 use std::time::Instant;
 use store_sqlite::{SqliteOptions, SqliteStore};
 
-/// The process's peak resident memory since the last [`reset_peak`], in MiB (Linux).
-fn peak_mib() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-/// Resets the peak to the current resident memory (Linux: `echo 5 > /proc/self/clear_refs`).
-fn reset_peak() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn mib(v: Option<f64>) -> String {
-    v.map_or_else(|| "n/a".to_owned(), |m| format!("{m:.0} MiB"))
-}
-
 pub(crate) async fn run(args: ExportArgs) -> anyhow::Result<()> {
     let dir = scratch(args.dir)?;
-    let path = dir.path().join("export.db");
+    let (path, source) = match &args.store {
+        Some(url) => {
+            // The tree is written beside the log: on a copy, never the original.
+            let copied = copy_store(url, dir.path(), "export")?;
+            println!(
+                "{url} copied to a scratch directory ({:.0} MB) in {:.1} s",
+                copied.bytes as f64 / 1e6,
+                copied.elapsed.as_secs_f64()
+            );
+            (store_sqlite::path_from_url(&copied.url)?, url.clone())
+        }
+        None => (dir.path().join("export.db"), "synthetic".to_owned()),
+    };
     let store = SqliteStore::open(&path, SqliteOptions::default())?;
     let log: Arc<dyn EventStore> = Arc::new(store.clone());
-    super::replay::seed(&log, args.events).await?;
+    if args.store.is_none() {
+        super::replay::seed(&log, args.events).await?;
+    } else if log.head().await? == 0 {
+        anyhow::bail!(
+            "--store {source}: the log holds no events — seed it first with `dutytrace seed`"
+        );
+    }
     let models = ReadModels::open(crate::stores::views_path(&path))?;
     let started = Instant::now();
     let tree = projector::catch_up(log.clone(), &models, Arc::new(merkle::Merkle)).await?;
@@ -90,7 +93,8 @@ pub(crate) async fn run(args: ExportArgs) -> anyhow::Result<()> {
 
     let mb = bytes as f64 / 1e6;
     println!(
-        "Export and verify: {} events, {:.0} MB of NDJSON (SQLite log → file → verify)",
+        "Export and verify: {} events ({source} log), {:.0} MB of NDJSON (SQLite log → file → \
+         verify)",
         size, mb
     );
     println!();
