@@ -82,6 +82,10 @@ pub(crate) const SUBJECT_KEY: &str = "SELECT subject_key FROM board_subjects WHE
 pub(crate) const ADD_OBLIGATION_KEY: &str =
     "INSERT INTO board_obligation_keys (obligation_id) VALUES (?1)";
 
+/// For an obligation expected to be new; the key is looked up if it exists after all.
+pub(crate) const ADD_NEW_OBLIGATION_KEY: &str = "INSERT INTO board_obligation_keys (obligation_id) \
+     VALUES (?1) ON CONFLICT (obligation_id) DO NOTHING";
+
 pub(crate) const OBLIGATION_KEY: &str =
     "SELECT obligation_key FROM board_obligation_keys WHERE obligation_id = ?1";
 

@@ -34,3 +34,14 @@ pub(crate) fn obligation(tx: &Transaction<'_>, id: ObligationId) -> rusqlite::Re
     tx.prepare_cached(sql::ADD_OBLIGATION_KEY)?.execute([&id])?;
     Ok(tx.last_insert_rowid())
 }
+
+/// The key of an obligation expected to be new: inserted first, looked up only if it
+/// turns out to exist after all (one index descent instead of two).
+pub(crate) fn new_obligation(tx: &Transaction<'_>, id: ObligationId) -> rusqlite::Result<i64> {
+    let id = id.to_string();
+    if tx.prepare_cached(sql::ADD_NEW_OBLIGATION_KEY)?.execute([&id])? == 1 {
+        return Ok(tx.last_insert_rowid());
+    }
+    tx.prepare_cached(sql::OBLIGATION_KEY)?
+        .query_row([&id], |r| r.get(0))
+}

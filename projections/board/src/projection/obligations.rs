@@ -48,21 +48,24 @@ pub(crate) fn list_assigned(
 ) -> Applied {
     let list_id = e.list_id.to_string();
     let mut new = Vec::new();
-    let mut insert = tx.prepare_cached(sql::INSERT_LIST_SUBJECT)?;
+    let mut assign = tx.prepare_cached(sql::INSERT_LIST_SUBJECT)?;
     for s in &e.subjects {
         let (kind, id, _) = codec::subject(s);
-        if insert.execute(params![list_id, kind, id, at])? == 1 {
+        if assign.execute(params![list_id, kind, id, at])? == 1 {
             new.push(*s);
         }
     }
+    drop(assign);
     if new.is_empty() {
         return Ok(());
     }
     let Some((year, items)) = list(tx, e.list_id)? else {
         return Ok(()); // derived when the list is published
     };
+    // A subject new to the list has none of its obligations yet (their ids derive from
+    // the list, the item, the subject and the period): nothing to look up or replace.
     for o in derive_obligations(e.list_id, year, &items, &new) {
-        put(tx, &o, at)?;
+        insert(tx, &o, at, Fresh::Yes)?;
     }
     Ok(())
 }
@@ -158,9 +161,9 @@ fn sync(tx: &Transaction<'_>, source_id: &str, desired: Vec<Obligation>, at: i64
             Some(v) if v.same_as(o) => {}
             Some(v) => {
                 end(tx, &v, at)?;
-                insert(tx, o, at)?;
+                insert(tx, o, at, Fresh::No)?;
             }
-            None => insert(tx, o, at)?,
+            None => insert(tx, o, at, Fresh::No)?,
         }
     }
     // Obligations whose item was removed (or whose key task moved) simply end.
@@ -180,9 +183,9 @@ fn put(tx: &Transaction<'_>, o: &Obligation, at: i64) -> Applied {
         Some(v) if v.same_as(o) => Ok(()),
         Some(v) => {
             end(tx, &v, at)?;
-            insert(tx, o, at)
+            insert(tx, o, at, Fresh::No)
         }
-        None => insert(tx, o, at),
+        None => insert(tx, o, at, Fresh::No),
     }
 }
 
@@ -198,7 +201,18 @@ fn end(tx: &Transaction<'_>, v: &Open, at: i64) -> Applied {
     Ok(())
 }
 
-fn insert(tx: &Transaction<'_>, o: &Obligation, at: i64) -> Applied {
+/// Whether an obligation is surely seen for the first time (so it has no key yet).
+#[derive(Clone, Copy)]
+enum Fresh {
+    Yes,
+    No,
+}
+
+fn insert(tx: &Transaction<'_>, o: &Obligation, at: i64, fresh: Fresh) -> Applied {
+    let key = match fresh {
+        Fresh::Yes => keys::new_obligation(tx, o.obligation_id)?,
+        Fresh::No => keys::obligation(tx, o.obligation_id)?,
+    };
     let (source_kind, source_id, item_id) = codec::source(&o.source);
     let (subject_kind, subject_id, owner_kind) = codec::subject(&o.subject);
     tx.prepare_cached(sql::OPEN_OBLIGATION)?.execute(params![
@@ -216,7 +230,7 @@ fn insert(tx: &Transaction<'_>, o: &Obligation, at: i64) -> Applied {
         o.category,
         o.content,
         at,
-        keys::obligation(tx, o.obligation_id)?,
+        key,
         keys::subject(tx, &o.subject)?,
         o.deadline.num_days_from_ce()
     ])?;
