@@ -39,7 +39,11 @@ pub(crate) fn obligation(tx: &Transaction<'_>, id: ObligationId) -> rusqlite::Re
 /// turns out to exist after all (one index descent instead of two).
 pub(crate) fn new_obligation(tx: &Transaction<'_>, id: ObligationId) -> rusqlite::Result<i64> {
     let id = id.to_string();
-    if tx.prepare_cached(sql::ADD_NEW_OBLIGATION_KEY)?.execute([&id])? == 1 {
+    if tx
+        .prepare_cached(sql::ADD_NEW_OBLIGATION_KEY)?
+        .execute([&id])?
+        == 1
+    {
         return Ok(tx.last_insert_rowid());
     }
     tx.prepare_cached(sql::OBLIGATION_KEY)?
