@@ -182,6 +182,8 @@ fn bench_append_prints_a_table_of_measurements() {
         ])
         .args(["--batch-events", "1000", "--dir"])
         .arg(dir.path())
+        .arg("--json")
+        .arg(dir.path().join("figures.jsonl"))
         .output()
         .unwrap();
     assert!(
@@ -198,6 +200,44 @@ fn bench_append_prints_a_table_of_measurements() {
         table.contains("| 1 writer(s), 100-event batches | 1000 |"),
         "{table}"
     );
+    // The same figures, one JSON object per scenario, for bench/run's ratios.
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(dir.path().join("figures.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let shape: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["system"].as_str().unwrap().to_owned(),
+                l["writers"].as_u64().unwrap(),
+                l["batch"].as_u64().unwrap(),
+                l["events"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        vec![
+            ("dutytrace-sqlite".to_owned(), 4, 1, 200),
+            ("dutytrace-sqlite".to_owned(), 1, 100, 1000)
+        ]
+    );
+    for l in &lines {
+        let (rate, secs) = (
+            l["events_per_s"].as_f64().unwrap(),
+            l["seconds"].as_f64().unwrap(),
+        );
+        assert!(
+            rate > 0.0 && (rate * secs - l["events"].as_f64().unwrap()).abs() < 1.0,
+            "{l}"
+        );
+        assert!(
+            l["p50_ms"].as_f64().unwrap() <= l["p99_ms"].as_f64().unwrap(),
+            "{l}"
+        );
+    }
 }
 
 /// Runs `dutytrace remind` against `store` at `now`; answers its stdout.

@@ -117,6 +117,10 @@ pub struct AppendArgs {
     /// scenario in a new schema of its own, dropped afterwards.
     #[arg(long, value_name = "URL")]
     pub postgres: Option<String>,
+    /// Also append one JSON object per scenario to this file (the suite's `bench/run`
+    /// reads them to set the figures beside the peers').
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

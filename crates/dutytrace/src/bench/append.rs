@@ -2,6 +2,7 @@
 
 use super::report::{self, Measured, histogram};
 use super::{AppendArgs, duty_template, fresh, scratch};
+use anyhow::Context as _;
 use event_store::{EventStore, ExpectedVersion, StreamName};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -33,6 +34,7 @@ pub(crate) async fn run(args: AppendArgs) -> anyhow::Result<()> {
         let m = appends(Arc::new(store.clone()), writers, total, 1).await?;
         store.close().await;
         report::row(&m);
+        record(&args, "dutytrace-sqlite", writers, 1, &m)?;
     }
     if let Some(calls) = args.batch_events.checked_div(args.batch) {
         let store = SqliteStore::open(dir.path().join("batch.db"), SqliteOptions::default())?;
@@ -45,6 +47,13 @@ pub(crate) async fn run(args: AppendArgs) -> anyhow::Result<()> {
         .await?;
         store.close().await;
         report::row(&m);
+        record(
+            &args,
+            "dutytrace-sqlite",
+            args.batch_writers,
+            args.batch,
+            &m,
+        )?;
     }
     Ok(())
 }
@@ -91,8 +100,44 @@ async fn run_postgres(args: &AppendArgs, url: &str) -> anyhow::Result<()> {
         }
         .await;
         scratch::drop_schema(url, &schema).await?;
-        report::row(&measured?);
+        let m = measured?;
+        report::row(&m);
+        record(args, "dutytrace-postgres", writers, size, &m)?;
     }
+    Ok(())
+}
+
+/// Appends the scenario's figures to `--json`, if given, as one JSON object on a line —
+/// the shape `bench/peers` writes too.
+fn record(
+    args: &AppendArgs,
+    system: &str,
+    writers: usize,
+    batch: usize,
+    m: &Measured,
+) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let Some(path) = &args.json else {
+        return Ok(());
+    };
+    let secs = m.elapsed.as_secs_f64();
+    let ms = |q: f64| m.latency.value_at_quantile(q) as f64 / 1000.0;
+    let line = serde_json::json!({
+        "system": system,
+        "writers": writers,
+        "batch": batch,
+        "events": m.events,
+        "seconds": secs,
+        "events_per_s": m.events as f64 / secs.max(1e-9),
+        "p50_ms": ms(0.5),
+        "p99_ms": ms(0.99),
+    });
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("opening {} to add the figures", path.display()))?;
+    writeln!(file, "{line}").with_context(|| format!("writing to {}", path.display()))?;
     Ok(())
 }
 
