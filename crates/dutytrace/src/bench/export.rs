@@ -100,7 +100,12 @@ pub(crate) async fn run(args: ExportArgs) -> anyhow::Result<()> {
     println!();
     report::header();
     report::row(&Measured {
-        scenario: "Merkle tree, projector catch-up".into(),
+        scenario: if tree.events == 0 {
+            "Merkle tree, projector catch-up (built with the copied read models: none to add)"
+                .into()
+        } else {
+            "Merkle tree, projector catch-up".into()
+        },
         events: tree.events,
         elapsed: tree_elapsed,
         latency: histogram(),
