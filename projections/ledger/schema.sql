@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS ledger_problems (
 ) STRICT, WITHOUT ROWID;
 
 CREATE INDEX IF NOT EXISTS ledger_by_unit ON ledger_problems (unit_id, position);
+-- A cadre's history asks for the problems naming them.
+CREATE INDEX IF NOT EXISTS ledger_by_cadre ON ledger_problems (cadre_id, registered_at)
+    WHERE cadre_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ledger_open_by_due ON ledger_problems (rectify_by) WHERE closed_at IS NULL;
 
 -- Every step of a problem, in the order of the log.

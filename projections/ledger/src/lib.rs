@@ -17,6 +17,7 @@ mod stats;
 pub use projection::Ledger;
 pub use queries::{
     ProblemQuery, ProblemView, Step, StepKind, overdue_by_unit, overdue_due, problem, problems,
+    problems_naming, problems_of_unit,
 };
 pub use stats::{
     Bucket, Concentration, ProblemDimension, TOP_UNITS, overdue_problems_by_cadre,

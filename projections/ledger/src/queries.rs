@@ -295,6 +295,39 @@ pub fn problems(
     rows.collect()
 }
 
+/// The problems registered by `as_of` that name `cadre` (as their responsible cadre), oldest
+/// first: one index range, for a cadre's history.
+pub fn problems_naming(
+    c: &Connection,
+    cadre: CadreId,
+    as_of: DateTime<Utc>,
+) -> rusqlite::Result<Vec<ProblemId>> {
+    ids(c, sql::PROBLEMS_NAMING, cadre.to_string(), as_of)
+}
+
+/// The problems of `unit` registered by `as_of`, oldest first, for a unit's history.
+pub fn problems_of_unit(
+    c: &Connection,
+    unit: UnitId,
+    as_of: DateTime<Utc>,
+) -> rusqlite::Result<Vec<ProblemId>> {
+    ids(c, sql::PROBLEMS_OF_UNIT, unit.to_string(), as_of)
+}
+
+fn ids(
+    c: &Connection,
+    query: &str,
+    whose: String,
+    as_of: DateTime<Utc>,
+) -> rusqlite::Result<Vec<ProblemId>> {
+    c.prepare_cached(query)?
+        .query_map(params![whose, as_of.timestamp_micros()], |r| {
+            let id: String = r.get(0)?;
+            parse(0, &id)
+        })?
+        .collect()
+}
+
 /// The problems whose overdue reminder (整改逾期提醒) is due by `today` (a local date) and not
 /// yet in the log: past their rectify-by date and not closed by it (closed later or not at
 /// all). The ledger must have applied the log up to its head for the answer to be complete.

@@ -71,6 +71,14 @@ pub(crate) const PROBLEMS: &str = concat!(
      ORDER BY p.position DESC LIMIT ?13"
 );
 
+/// The problems naming cadre `?1` registered by `?2`, oldest first.
+pub(crate) const PROBLEMS_NAMING: &str = "SELECT problem_id FROM ledger_problems \
+     WHERE cadre_id = ?1 AND registered_at <= ?2 ORDER BY position";
+
+/// The problems of unit `?1` registered by `?2`, oldest first.
+pub(crate) const PROBLEMS_OF_UNIT: &str = "SELECT problem_id FROM ledger_problems \
+     WHERE unit_id = ?1 AND registered_at <= ?2 ORDER BY position";
+
 pub(crate) const TIMELINE: &str = "\
 SELECT position, step, actor, relation, at, text, evidence FROM ledger_timeline \
 WHERE problem_id = ?1 ORDER BY position";

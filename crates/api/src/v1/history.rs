@@ -168,7 +168,7 @@ pub(crate) async fn cadre_streams(
             for f in filings::filings(c, filings, &Scope::Everything)? {
                 streams.push(stream::filing(f.filing_id));
             }
-            streams.extend(problems_of(c, as_of, |p| p.cadre_id == Some(id))?);
+            streams.extend(problem_streams(ledger::problems_naming(c, id, as_of)?));
             let decisions = accountability::DecisionQuery {
                 cadre: Some(id),
                 limit: 10_000,
@@ -182,37 +182,12 @@ pub(crate) async fn cadre_streams(
         .await
 }
 
-/// The streams (problem and its overdue reminder) of the ledger's problems that `keep`.
-pub(crate) fn problems_of(
-    c: &rusqlite::Connection,
-    as_of: DateTime<Utc>,
-    keep: impl Fn(&ledger::ProblemView) -> bool,
-) -> rusqlite::Result<Vec<String>> {
-    let mut streams = Vec::new();
-    let mut before = None;
-    loop {
-        let q = ledger::ProblemQuery {
-            unit: None,
-            status: None,
-            type_key: None,
-            source: None,
-            from: None,
-            to: None,
-            overdue_only: false,
-            as_of,
-            before,
-            limit: 1000,
-        };
-        let page = ledger::problems(c, &q, &Scope::Everything)?;
-        let Some(last) = page.last().map(|p| p.position) else {
-            return Ok(streams);
-        };
-        for p in page.iter().filter(|p| keep(p)) {
-            streams.push(stream::problem(p.problem_id));
-            streams.push(stream::problem_reminder(p.problem_id));
-        }
-        before = Some(last);
-    }
+/// The streams of these problems: each problem's and its overdue reminder's.
+pub(crate) fn problem_streams(problems: Vec<domain::ids::ProblemId>) -> Vec<String> {
+    problems
+        .into_iter()
+        .flat_map(|p| [stream::problem(p), stream::problem_reminder(p)])
+        .collect()
 }
 
 /// One event of a history.

@@ -76,7 +76,9 @@ async fn unit_streams(
             for f in filings::filings(c, filings, &Scope::Everything)? {
                 streams.push(stream::filing(f.filing_id));
             }
-            streams.extend(super::history::problems_of(c, as_of, |p| p.unit_id == id)?);
+            streams.extend(super::history::problem_streams(ledger::problems_of_unit(
+                c, id, as_of,
+            )?));
             let decisions = accountability::DecisionQuery {
                 unit: Some(id),
                 limit: 10_000,
