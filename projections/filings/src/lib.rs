@@ -14,6 +14,7 @@ mod stats;
 
 pub use projection::Filings;
 pub use queries::{
-    Acknowledgement, FilingKind, FilingQuery, FilingView, TravelView, filing, filings,
+    Acknowledgement, FilingKind, FilingQuery, FilingView, TravelView, filing, filing_ids_of_cadre,
+    filing_ids_of_unit, filings,
 };
 pub use stats::{MonthFilings, filings_by_month, late_filings_by_cadre, late_filings_by_unit};

@@ -248,6 +248,32 @@ pub fn filing(c: &Connection, id: FilingId) -> rusqlite::Result<Option<FilingVie
     found.map(|f| with_acknowledgements(c, f)).transpose()
 }
 
+/// The ids of `cadre`'s filings, oldest first: one index range, for a cadre's history
+/// (where [`filings`], whose filters are all optional, would scan the register).
+pub fn filing_ids_of_cadre(c: &Connection, cadre: CadreId) -> rusqlite::Result<Vec<FilingId>> {
+    filing_ids(c, sql::FILING_IDS_OF_CADRE, cadre.to_string())
+}
+
+/// The ids of the filings counted under `unit`, oldest first, for a unit's history.
+pub fn filing_ids_of_unit(c: &Connection, unit: UnitId) -> rusqlite::Result<Vec<FilingId>> {
+    filing_ids(c, sql::FILING_IDS_OF_UNIT, unit.to_string())
+}
+
+fn filing_ids(c: &Connection, query: &str, whose: String) -> rusqlite::Result<Vec<FilingId>> {
+    c.prepare_cached(query)?
+        .query_map([whose], |r| {
+            let id: String = r.get(0)?;
+            id.parse().map_err(|_| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    format!("unexpected stored filing id {id:?}").into(),
+                )
+            })
+        })?
+        .collect()
+}
+
 /// The filings asked for whose filer `scope` sees, newest first.
 pub fn filings(c: &Connection, q: FilingQuery, scope: &Scope) -> rusqlite::Result<Vec<FilingView>> {
     let visible = match scope {

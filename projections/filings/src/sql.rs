@@ -88,6 +88,14 @@ pub(crate) const FILINGS: &str = concat!(
      ORDER BY f.position DESC LIMIT ?8"
 );
 
+/// The filings of cadre `?1`, oldest first (one range of `filings_by_cadre`).
+pub(crate) const FILING_IDS_OF_CADRE: &str =
+    "SELECT filing_id FROM filings WHERE cadre_id = ?1 ORDER BY position";
+
+/// The filings counted under unit `?1`, oldest first (one range of `filings_by_unit`).
+pub(crate) const FILING_IDS_OF_UNIT: &str =
+    "SELECT filing_id FROM filings WHERE unit_id = ?1 ORDER BY position";
+
 pub(crate) const ACKNOWLEDGEMENTS: &str = "\
 SELECT user_id, role, acknowledged_at FROM filings_acknowledgements \
 WHERE filing_id = ?1 ORDER BY position";

@@ -16,7 +16,6 @@ use chrono::{DateTime, Utc};
 use directory::{AccessQuery, AccessRead};
 use domain::events::{HistoryRead, stream};
 use domain::ids::{CadreId, UserId};
-use domain::user::Scope;
 use event_store::{Direction, StreamName};
 use serde::{Deserialize, Serialize};
 
@@ -156,17 +155,8 @@ pub(crate) async fn cadre_streams(
                 streams.push(stream::obligation(o.obligation_id));
                 streams.push(stream::reminder(o.obligation_id));
             }
-            let filings = filings::FilingQuery {
-                cadre: Some(id),
-                unit: None,
-                from: None,
-                to: None,
-                late_only: false,
-                before: None,
-                limit: 10_000,
-            };
-            for f in filings::filings(c, filings, &Scope::Everything)? {
-                streams.push(stream::filing(f.filing_id));
+            for f in filings::filing_ids_of_cadre(c, id)? {
+                streams.push(stream::filing(f));
             }
             streams.extend(problem_streams(ledger::problems_naming(c, id, as_of)?));
             let decisions = accountability::DecisionQuery {

@@ -15,7 +15,6 @@ use chrono::{DateTime, Utc};
 use domain::events::stream;
 use domain::ids::{CadreId, ObligationId, UnitId};
 use domain::light::Light;
-use domain::user::Scope;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -64,17 +63,8 @@ async fn unit_streams(
                 streams.push(stream::obligation(o.obligation_id));
                 streams.push(stream::reminder(o.obligation_id));
             }
-            let filings = filings::FilingQuery {
-                cadre: None,
-                unit: Some(id),
-                from: None,
-                to: None,
-                late_only: false,
-                before: None,
-                limit: 10_000,
-            };
-            for f in filings::filings(c, filings, &Scope::Everything)? {
-                streams.push(stream::filing(f.filing_id));
+            for f in filings::filing_ids_of_unit(c, id)? {
+                streams.push(stream::filing(f));
             }
             streams.extend(super::history::problem_streams(ledger::problems_of_unit(
                 c, id, as_of,
