@@ -433,16 +433,7 @@ async fn a_rebuild_folds_without_the_query_indexes_and_the_swap_brings_them() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_projector_behind_a_long_log_builds_in_a_scratch_file_then_follows() {
-    let w = World::new();
-    let head = w.append(STREAMS, 60).await;
-    let tally = Tally::new();
-    let saw = tally.saw_query_index.clone();
-    let options = projector::ProjectorOptions {
-        scratch_build_from: 50,
-        ..batches_of(7)
-    };
-    let h = spawn(w.store.clone(), &w.models, Arc::new(tally), options).unwrap();
-    h.wait_for(head).await.unwrap();
+    let (w, h, saw) = behind_a_log_of(60).await;
     // Every batch of the build went to the scratch file, which has no query index yet.
     let built = saw.lock().unwrap().clone();
     assert_eq!(built.len(), 60usize.div_ceil(7), "{built:?}");
@@ -467,8 +458,24 @@ async fn a_new_projector_behind_a_long_log_builds_in_a_scratch_file_then_follows
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_projector_behind_a_short_log_catches_up_in_place() {
+    let (w, h, saw) = behind_a_log_of(20).await;
+    h.shutdown().await;
+    let saw = saw.lock().unwrap().clone();
+    assert!(!saw.is_empty() && saw.iter().all(|&i| i), "{saw:?}");
+    assert_eq!(dump(&w.reader()).1, (1..=20).collect::<Vec<i64>>());
+}
+
+/// A new projector (scratch builds from 50 events behind, batches of 7) spawned behind a log
+/// of `events`, caught up; and whether each batch it applied saw the query index.
+async fn behind_a_log_of(
+    events: usize,
+) -> (
+    World,
+    projector::ProjectorHandle,
+    Arc<std::sync::Mutex<Vec<bool>>>,
+) {
     let w = World::new();
-    let head = w.append(STREAMS, 20).await;
+    let head = w.append(STREAMS, events).await;
     let tally = Tally::new();
     let saw = tally.saw_query_index.clone();
     let options = projector::ProjectorOptions {
@@ -477,8 +484,5 @@ async fn a_new_projector_behind_a_short_log_catches_up_in_place() {
     };
     let h = spawn(w.store.clone(), &w.models, Arc::new(tally), options).unwrap();
     h.wait_for(head).await.unwrap();
-    h.shutdown().await;
-    let saw = saw.lock().unwrap().clone();
-    assert!(!saw.is_empty() && saw.iter().all(|&i| i), "{saw:?}");
-    assert_eq!(dump(&w.reader()).1, (1..=20).collect::<Vec<i64>>());
+    (w, h, saw)
 }
