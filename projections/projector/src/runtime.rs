@@ -205,9 +205,10 @@ impl Run {
     async fn follow(&self, mut commands: mpsc::Receiver<Command>) -> Result<(), ProjectionError> {
         let name = self.projection.name();
         let (mut target, start) = self.open().await?;
+        // A log that cannot be reached now is simply caught up with, which waits it out.
         let fresh_behind_long_log = start == Start::Resume
             && target.position() == 0
-            && self.store.head().await? >= self.options.scratch_build_from;
+            && matches!(self.store.head().await, Ok(h) if h >= self.options.scratch_build_from);
         if fresh_behind_long_log {
             tracing::info!(
                 projection = name,
