@@ -10,7 +10,6 @@ use auth::Secret;
 use event_store::{Clock, ManualClock};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Which path request `i` asks for.
 type Paths = Box<dyn Fn(usize) -> String + Send + Sync>;
@@ -48,7 +47,7 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     )
     .await?;
     let address = running.address;
-    let token = sign_in(address, api::ADMIN, &password).await?;
+    let token = load::sign_in(address, api::ADMIN, &password).await?;
     let unit = first_unit(address, &token).await?;
     println!(
         "The demo district ({} units, {} groups, {} cadres, {} logins, {events} events) over \
@@ -120,47 +119,11 @@ pub(crate) async fn run(args: BoardArgs) -> anyhow::Result<()> {
     running.stop().await
 }
 
-/// Sends one request on its own connection; the body of the answer, unless it is not 200.
-async fn once(address: SocketAddr, request: &str) -> anyhow::Result<String> {
-    let mut s = tokio::net::TcpStream::connect(address).await?;
-    s.write_all(request.as_bytes()).await?;
-    let mut response = String::new();
-    s.read_to_string(&mut response).await?;
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
-    if !head.starts_with("HTTP/1.1 200") {
-        anyhow::bail!("{}: {body:.300}", head.lines().next().unwrap_or_default());
-    }
-    Ok(body.to_owned())
-}
-
-/// Signs in and returns the bearer token.
-async fn sign_in(address: SocketAddr, username: &str, password: &Secret) -> anyhow::Result<String> {
-    let body = serde_json::json!({"username": username, "password": password.expose()}).to_string();
-    let answer = once(
-        address,
-        &format!(
-            "POST /api/v1/auth/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-    .await
-    .context("signing in")?;
-    let answer: serde_json::Value = serde_json::from_str(&answer)?;
-    answer["token"]
-        .as_str()
-        .map(str::to_owned)
-        .context("no token in the answer to the sign-in")
-}
-
 /// The id of the first unit the administrator sees.
-async fn first_unit(address: SocketAddr, token: &str) -> anyhow::Result<String> {
-    let json = once(
+async fn first_unit(address: SocketAddr, token: &Arc<str>) -> anyhow::Result<String> {
+    let json = load::once(
         address,
-        &format!(
-            "GET /api/v1/units HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
-             Connection: close\r\n\r\n"
-        ),
+        &load::Request::get("/api/v1/units".into(), token.clone()),
     )
     .await
     .context("listing the units")?;

@@ -260,6 +260,26 @@ pub(crate) async fn once(address: SocketAddr, request: &Request) -> anyhow::Resu
     Ok(String::from_utf8(std::mem::take(&mut connection.body))?)
 }
 
+/// Signs in and returns the bearer token.
+pub(crate) async fn sign_in(
+    address: SocketAddr,
+    username: &str,
+    password: &auth::Secret,
+) -> anyhow::Result<Arc<str>> {
+    let body = serde_json::json!({"username": username, "password": password.expose()});
+    let answer = once(
+        address,
+        &Request::post("/api/v1/auth/login".into(), None, body.to_string()),
+    )
+    .await
+    .with_context(|| format!("signing in as {username}"))?;
+    let answer: serde_json::Value = serde_json::from_str(&answer)?;
+    answer["token"]
+        .as_str()
+        .map(Arc::from)
+        .with_context(|| format!("no token in the answer to signing in as {username}"))
+}
+
 fn micros(d: Duration) -> u64 {
     u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }

@@ -258,14 +258,14 @@ async fn sign_in_all(
     password: &Secret,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SignedIn> {
-    let admin = sign_in(address, api::ADMIN, password).await?;
+    let admin = load::sign_in(address, api::ADMIN, password).await?;
     let busiest = match &probed.busiest_login {
-        Some(name) => Some(sign_in(address, name, password).await?),
+        Some(name) => Some(load::sign_in(address, name, password).await?),
         None => None,
     };
     let mut writers = Vec::new();
     for (name, cadre) in &probed.writers {
-        let token = sign_in(address, name, password).await?;
+        let token = load::sign_in(address, name, password).await?;
         if let Some(obligation) = open_obligation(address, &token, *cadre, now).await? {
             writers.push(Writer { token, obligation });
         }
@@ -278,7 +278,7 @@ async fn sign_in_all(
         .collect();
     let leader = match &probed.leader {
         Some((username, units)) => {
-            let token = sign_in(address, username, password).await?;
+            let token = load::sign_in(address, username, password).await?;
             let (board, _) = board_of(address, &token).await?;
             Some(Leader {
                 username: username.clone(),
@@ -310,26 +310,6 @@ async fn board_of(
     )
     .await?;
     Ok((serde_json::from_str(&text)?, text.len()))
-}
-
-/// Signs in and returns the bearer token.
-async fn sign_in(
-    address: SocketAddr,
-    username: &str,
-    password: &Secret,
-) -> anyhow::Result<Arc<str>> {
-    let body = serde_json::json!({"username": username, "password": password.expose()});
-    let answer = load::once(
-        address,
-        &Request::post("/api/v1/auth/login".into(), None, body.to_string()),
-    )
-    .await
-    .with_context(|| format!("signing in as {username}"))?;
-    let answer: serde_json::Value = serde_json::from_str(&answer)?;
-    answer["token"]
-        .as_str()
-        .map(Arc::from)
-        .with_context(|| format!("no token in the answer to signing in as {username}"))
 }
 
 /// A personal obligation of `cadre` whose period has begun by `now`, so that an entry
