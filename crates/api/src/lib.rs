@@ -10,6 +10,7 @@ mod metrics;
 pub mod notary;
 mod openapi;
 mod problem;
+mod spliced;
 mod state;
 mod v1;
 mod views;

@@ -75,6 +75,9 @@ pub(crate) struct Caches {
     /// The `recorded_at` of the event at a board position.
     pub(crate) recorded_at: Cache<u64, Option<DateTime<Utc>>>,
     pub(crate) board: Cache<AsOfKey, Overview>,
+    /// The whole district's board as bytes after its `as_of` (`spliced`), per board
+    /// instant and ledger position: about 1.5 MB of a province each, so only a few.
+    pub(crate) board_tail: Cache<(AsOfKey, u64), Arc<crate::spliced::Tail>>,
     pub(crate) obligations: Cache<(Target, AsOfKey), Arc<Option<Vec<ObligationView>>>>,
     /// Overdue problems per unit, per board instant and ledger position.
     pub(crate) overdue: Cache<(AsOfKey, u64), Arc<std::collections::BTreeMap<UnitId, u32>>>,
@@ -87,6 +90,7 @@ impl Default for Caches {
         Self {
             recorded_at: Cache::new(16),
             board: Cache::new(256),
+            board_tail: Cache::new(8),
             obligations: Cache::new(512),
             principals: Cache::new(1024),
             overdue: Cache::new(256),

@@ -5,9 +5,12 @@ use crate::acting::Acting;
 use crate::cache::AsOfKey;
 use crate::extract::{Ids as Path, Params};
 use crate::problem::ApiError;
+use crate::spliced::Tail;
 use crate::state::{AppState, Overview, Target};
 use axum::Json;
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use board::{LightCounts, ObligationView, Owner, OwnerLights};
 use chrono::{DateTime, Utc};
 use domain::ids::{CadreId, GroupId, UnitId};
@@ -78,23 +81,76 @@ pub struct BoardRow {
 pub async fn board(
     State(s): State<AppState>,
     acting: Acting,
+    headers: HeaderMap,
     Params(q): Params<Query>,
-) -> Result<Json<BoardView>, ApiError> {
+) -> Result<Response, ApiError> {
     let scope = acting.reader()?;
     let as_of = q.resolve(&s).await?;
     let key = as_of_key(&s, as_of).await?;
-    let (all_totals, rows) = overview_at(&s, key, as_of).await?;
-    let visible = match scope {
-        Scope::Everything => rows.as_ref().clone(),
-        Scope::Only(_) => visible_rows(scope, &rows),
-    };
-    let totals = match scope {
-        Scope::Everything => all_totals,
-        Scope::Only(_) => totals_of(&visible),
-    };
+    let head = head(as_of)?;
+    let gzip = crate::spliced::accepts_gzip(&headers);
+    if let Scope::Everything = scope {
+        // The whole district: the same bytes for every reader at this key (ADR 0005).
+        let cache_key = (key, s.position(LEDGER).await?);
+        let tail = match s.caches.board_tail.get(&cache_key) {
+            Some(hit) => hit,
+            None => {
+                let (totals, rows) = overview_at(&s, key, as_of).await?;
+                let overdue = overdue_by_unit(&s, key, as_of).await?;
+                let units = board_rows(rows.iter().cloned(), &overdue);
+                let tail = Arc::new(
+                    Tail::of(&BoardTail {
+                        totals,
+                        overdue_problems: units.iter().map(|u| u.overdue_problems).sum(),
+                        units,
+                    })
+                    .map_err(ApiError::internal)?,
+                );
+                s.caches.board_tail.put(cache_key, tail.clone());
+                tail
+            }
+        };
+        return Ok(tail.answer(&head, gzip));
+    }
+    let (_, rows) = overview_at(&s, key, as_of).await?;
+    let visible = visible_rows(scope, &rows);
+    let totals = totals_of(&visible);
     let overdue = overdue_by_unit(&s, key, as_of).await?;
-    let units: Vec<BoardRow> = visible
-        .into_iter()
+    let units = board_rows(visible.into_iter(), &overdue);
+    let tail = Tail::of(&BoardTail {
+        totals,
+        overdue_problems: units.iter().map(|u| u.overdue_problems).sum(),
+        units,
+    })
+    .map_err(ApiError::internal)?;
+    // Made for this request alone: compressed only if that pays.
+    let gzip = gzip && tail.len() >= crate::spliced::WORTH_COMPRESSING;
+    Ok(tail.answer(&head, gzip))
+}
+
+/// `{"as_of":"…",`: the head of a [`BoardView`], the one field that differs between
+/// requests answered from the same cached rows.
+fn head(as_of: DateTime<Utc>) -> Result<Vec<u8>, ApiError> {
+    let mut head = br#"{"as_of":"#.to_vec();
+    serde_json::to_writer(&mut head, &as_of).map_err(ApiError::internal)?;
+    head.push(b',');
+    Ok(head)
+}
+
+/// A [`BoardView`] after its `as_of`, in the same order of fields.
+#[derive(Serialize)]
+struct BoardTail {
+    totals: LightCounts,
+    overdue_problems: u32,
+    units: Vec<BoardRow>,
+}
+
+/// Board rows of `lights`, each unit's with its overdue problems.
+fn board_rows(
+    lights: impl Iterator<Item = OwnerLights>,
+    overdue: &std::collections::BTreeMap<UnitId, u32>,
+) -> Vec<BoardRow> {
+    lights
         .map(|lights| {
             let overdue_problems = match lights.owner {
                 Owner::Unit { unit_id } => overdue.get(&unit_id).copied().unwrap_or(0),
@@ -105,13 +161,7 @@ pub async fn board(
                 overdue_problems,
             }
         })
-        .collect();
-    Ok(Json(BoardView {
-        as_of,
-        totals,
-        overdue_problems: units.iter().map(|u| u.overdue_problems).sum(),
-        units,
-    }))
+        .collect()
 }
 
 /// The ledger's overdue problems per unit as of `as_of`, computed once per board instant

@@ -191,6 +191,28 @@ impl TestApp {
         }
     }
 
+    /// GETs `path` as the administrator with `headers`: status, headers and the body's
+    /// bytes as they came (a compressed body not decoded).
+    pub async fn get_raw(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = Request::builder()
+            .uri(path)
+            .header("authorization", self.admin.as_str());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let response = router(self.state.clone())
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, 16 << 20).await.unwrap();
+        (parts.status, parts.headers, bytes.to_vec())
+    }
+
     pub async fn get(&self, path: &str) -> Answer {
         self.call("GET", path, None, &[]).await
     }

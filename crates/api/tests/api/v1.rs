@@ -299,6 +299,56 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_writ
 }
 
 #[tokio::test]
+async fn the_board_is_the_same_json_gzipped_and_plain_with_the_instant_asked_spliced_in() {
+    let t = spawn_app("2026-06-29T09:00:00+08:00").await;
+    district(&t).await;
+    let p = t.store.head().await.unwrap();
+    let plain = t.get(&format!("/api/v1/board?min_position={p}")).await;
+    assert_eq!(plain.status, StatusCode::OK, "{}", plain.text);
+    assert_eq!(plain.content_type, "application/json");
+    let gunzip = |bytes: &[u8]| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut text)
+            .expect("a valid gzip member");
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    // A browser's Accept-Encoding: gzip, the same JSON.
+    let (status, headers, body) = t
+        .get_raw(
+            "/api/v1/board",
+            &[("accept-encoding", "gzip, deflate, br, zstd")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert_eq!(headers["vary"], "accept-encoding");
+    assert_eq!(gunzip(&body), plain.json);
+    // Asked as of other instants of the same day at the same position: the cached rows,
+    // each answer with its own as_of, plain or gzipped.
+    for (instant, encoding) in [
+        ("2026-06-29T10:00:00Z", "gzip"),
+        ("2026-06-29T11:30:00.5Z", "identity"),
+    ] {
+        t.clock.set(at(instant));
+        let (status, headers, body) = t
+            .get_raw("/api/v1/board", &[("accept-encoding", encoding)])
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let json = if encoding == "gzip" {
+            gunzip(&body)
+        } else {
+            assert!(headers.get("content-encoding").is_none());
+            serde_json::from_slice(&body).unwrap()
+        };
+        let asked: chrono::DateTime<chrono::Utc> = json["as_of"].as_str().unwrap().parse().unwrap();
+        assert_eq!(asked, at(instant));
+        assert_eq!(json["units"], plain.json["units"]);
+        assert_eq!(json["totals"], plain.json["totals"]);
+        assert_eq!(json["overdue_problems"], plain.json["overdue_problems"]);
+    }
+}
+
+#[tokio::test]
 async fn the_board_of_now_follows_new_events_and_new_days() {
     let t = spawn_app("2026-06-29T09:00:00+08:00").await;
     let (unit, cadre, h1, _) = district(&t).await;

@@ -34,6 +34,9 @@ pub(crate) struct Request {
     pub token: Option<Arc<str>>,
     /// A JSON body, for a POST.
     pub body: Option<String>,
+    /// Sent with `Accept-Encoding: gzip`, as a browser asks: an answer may then come
+    /// compressed, and is timed and read as it came, not decoded.
+    pub gzip: bool,
 }
 
 impl Request {
@@ -44,7 +47,13 @@ impl Request {
             path,
             token: Some(token),
             body: None,
+            gzip: false,
         }
+    }
+
+    /// The same request, accepting a gzip answer as a browser does.
+    pub(crate) fn gzipped(self) -> Self {
+        Self { gzip: true, ..self }
     }
 
     /// A POST of the JSON `body` to `path`, with `token` if there is one.
@@ -54,6 +63,7 @@ impl Request {
             path,
             token,
             body: Some(body),
+            gzip: false,
         }
     }
 
@@ -64,6 +74,9 @@ impl Request {
         );
         if let Some(token) = &self.token {
             head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        }
+        if self.gzip {
+            head.push_str("Accept-Encoding: gzip\r\n");
         }
         if let Some(body) = &self.body {
             head.push_str(&format!(

@@ -61,10 +61,11 @@ pub(super) async fn run(s: &Service, args: &HttpArgs) -> anyhow::Result<(Vec<Mea
     Ok((rows, answered))
 }
 
-/// GETs of `path(i)` with `token`.
+/// GETs of `path(i)` with `token`, accepting gzip as a browser does (only the
+/// commission's board answers compressed; its bytes are read as they come).
 fn gets(token: &Arc<str>, path: Paths) -> Requests {
     let token = token.clone();
-    Arc::new(move |_, i| Request::get(path(i), token.clone()))
+    Arc::new(move |_, i| Request::get(path(i), token.clone()).gzipped())
 }
 
 /// Always `path`.
