@@ -17,6 +17,7 @@ use event_store::{
     AppendResult, Clock, CopiedEvent, StoreError, StoredMatch, StreamName, judge_retry,
     validate_import,
 };
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
@@ -65,6 +66,10 @@ impl Writer {
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;")
             .map_err(map)?;
         conn.set_prepared_statement_cache_capacity(32);
+        // The query planner stability guarantee: no re-prepare when a bound value changes
+        // (see `readers`).
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(map)?;
         migrate::migrate(&mut conn)?;
         let head = row::head(&conn)?;
         Ok((

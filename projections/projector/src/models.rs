@@ -66,6 +66,10 @@ impl ReadModels {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(READ_BUSY_TIMEOUT)?;
+        // Queries keep more statements than rusqlite's default 16 (a history reads four
+        // read models), each kept prepared whatever is bound (`stable_plans`).
+        conn.set_prepared_statement_cache_capacity(64);
+        stable_plans(&conn)?;
         Ok(conn)
     }
 
@@ -124,7 +128,20 @@ fn open_writer(path: &Path) -> Result<Connection, ProjectionError> {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384;",
     )?;
     conn.set_prepared_statement_cache_capacity(64);
+    stable_plans(&conn)?;
     Ok(conn)
+}
+
+/// Turns on SQLite's query planner stability guarantee (QPSG). Since SQLite 3.54 a statement
+/// whose LIMIT or comparison takes a bound integer is re-prepared whenever that value
+/// changes, because the planner reads bound values; a cached statement then parses its SQL
+/// again on every use. With QPSG a prepared statement keeps its plan whatever is bound.
+pub(crate) fn stable_plans(conn: &Connection) -> Result<(), ProjectionError> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(())
 }
 
 pub(crate) fn read_checkpoint(

@@ -94,6 +94,7 @@ impl Target {
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;",
         )?;
         conn.set_prepared_statement_cache_capacity(64);
+        crate::models::stable_plans(&conn)?;
         let (target, _) = Self::open_with(conn, projection, false)?;
         Ok(target)
     }

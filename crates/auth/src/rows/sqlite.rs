@@ -28,6 +28,12 @@ impl SqliteRows {
         // Deleted rows (old hashes, ended sessions) are overwritten, not left in free pages.
         conn.pragma_update(None, "secure_delete", true)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // No re-prepare of cached statements when a bound value changes (SQLite 3.54 reads
+        // bound integers when planning unless the planner's stability guarantee is on).
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )?;
         migrate::migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
