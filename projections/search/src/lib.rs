@@ -10,8 +10,8 @@
 //! reason and conclusion, each a hit pointing at the problem.
 //!
 //! Tables (`schema.sql`): `search_docs`, `search_fts`, `search_cadres`. Run [`Search`]
-//! with the `projector` runtime; query it with [`search`] on a read connection, within
-//! the reader's scope ([`sees`]).
+//! with the `projector` runtime; query it with [`search_as`] on a read connection, within
+//! the reader's scope ([`sees`]), or with [`search`] and any rule of who sees what.
 
 mod projection;
 mod queries;
@@ -19,5 +19,7 @@ mod sql;
 mod text;
 
 pub use projection::Search;
-pub use queries::{FIELDS, Hit, HitKind, MAX_KEYWORD, SearchQuery, keyword_error, search, sees};
+pub use queries::{
+    FIELDS, Hit, HitKind, MAX_KEYWORD, SearchQuery, keyword_error, search, search_as, sees,
+};
 pub use text::bigrams;

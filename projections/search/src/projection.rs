@@ -1,6 +1,8 @@
 //! The search model's fold: each text of an entry or a problem step becomes a row of
-//! `search_docs` and its terms a row of `search_fts`, both keyed by the event's position.
+//! `search_docs`, keyed by its date and the event's position ([`key`]); the table's
+//! triggers keep the index `search_fts` in step with it.
 
+use crate::queries::key;
 use crate::sql;
 use crate::text;
 use domain::calendar::local_date;
@@ -53,12 +55,6 @@ fn cadre(tx: &Transaction<'_>, id: CadreId, duty: &CadreDuty) -> rusqlite::Resul
     Ok(())
 }
 
-fn terms(tx: &Transaction<'_>, doc: i64, text: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached(sql::INSERT_TERMS)?
-        .execute(params![doc, text::bigrams(text)])?;
-    Ok(())
-}
-
 /// A recorded or backfilled entry. Its unit: the team's, or the personal subject's as of
 /// now in the log; a discipline group's entries have none.
 fn entry(
@@ -82,6 +78,7 @@ fn entry(
     let subject = serde_json::to_string(subject)
         .map_err(|e| ProjectionError::Database(format!("a subject does not serialise: {e}")))?;
     tx.prepare_cached(sql::INSERT_DOC)?.execute(params![
+        key(content.performed_on, doc),
         doc,
         "entry",
         entry_id.to_string(),
@@ -91,9 +88,9 @@ fn entry(
         recorded_by.to_string(),
         content.performed_on.to_string(),
         "entry",
-        content.content
+        content.content,
+        text::bigrams(&content.content)
     ])?;
-    terms(tx, doc, &content.content)?;
     Ok(())
 }
 
@@ -106,16 +103,16 @@ fn step(
     field: &str,
     text: &str,
 ) -> rusqlite::Result<()> {
-    let added = tx.prepare_cached(sql::PROBLEM_STEP)?.execute(params![
+    let date = local_date(event.occurred_at);
+    tx.prepare_cached(sql::PROBLEM_STEP)?.execute(params![
+        key(date, doc),
         doc,
         problem.to_string(),
-        local_date(event.occurred_at).to_string(),
+        date.to_string(),
         field,
-        text
+        text,
+        text::bigrams(text)
     ])?;
-    if added > 0 {
-        terms(tx, doc, text)?;
-    }
     Ok(())
 }
 
@@ -125,7 +122,8 @@ impl Projection for Search {
     }
 
     fn version(&self) -> u32 {
-        1
+        // 2: rows keyed by date and position; the index kept in step by triggers.
+        2
     }
 
     fn schema(&self) -> &'static str {
@@ -187,16 +185,18 @@ impl Projection for Search {
             )?,
             Event::DutyCorrected(e) => {
                 let id = e.entry_id.to_string();
+                // A new row in the corrected date's place; the old one leaves the index.
                 let added = tx.prepare_cached(sql::CORRECT_ENTRY)?.execute(params![
+                    key(e.entry.performed_on, doc),
                     doc,
                     id,
                     e.entry.performed_on.to_string(),
-                    e.entry.content
+                    e.entry.content,
+                    text::bigrams(&e.entry.content)
                 ])?;
                 if added > 0 {
                     tx.prepare_cached(sql::DROP_ENTRY)?
                         .execute(params![id, doc])?;
-                    terms(tx, doc, &e.entry.content)?;
                 }
             }
             Event::DutyWithdrawn(e) => {
@@ -205,6 +205,7 @@ impl Projection for Search {
             }
             Event::ProblemRegistered(e) => {
                 tx.prepare_cached(sql::INSERT_DOC)?.execute(params![
+                    key(e.found_on, doc),
                     doc,
                     "problem",
                     e.problem_id.to_string(),
@@ -214,9 +215,9 @@ impl Projection for Search {
                     e.cadre_id.map(|c| c.to_string()),
                     e.found_on.to_string(),
                     "description",
-                    e.description
+                    e.description,
+                    text::bigrams(&e.description)
                 ])?;
-                terms(tx, doc, &e.description)?;
             }
             Event::RectificationPlanned(e) => {
                 step(tx, doc, e.problem_id, event, "plan", &e.plan)?;

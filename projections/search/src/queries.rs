@@ -3,12 +3,13 @@
 
 use crate::sql;
 use crate::text::{self, Plan};
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate};
 use domain::ids::{CadreId, ObligationId, ProblemId, UnitId};
 use domain::org::Subject;
 use domain::user::Scope;
 use rusqlite::{Connection, Row, params};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 /// Longest keyword string, in characters (after trimming).
@@ -120,6 +121,38 @@ pub fn sees(scope: &Scope, hit: &Hit) -> bool {
     }
 }
 
+/// Bits of a key below its date: positions must stay under 2^40 (a trillion events).
+const DOC_BITS: u32 = 40;
+
+/// A row's place in `search_docs` and its rowid in `search_fts`: the days of `date` since
+/// 0001-01-01 times 2^40, plus `doc` (the event's position). Key order is the order of
+/// hits, oldest first — by date, then by when written — and a date's rows are one range.
+/// (Dates more than 22,000 years from year 1 share the ends of the range.)
+pub(crate) fn key(date: NaiveDate, doc: i64) -> i64 {
+    i64::from(date.num_days_from_ce())
+        .saturating_mul(1 << DOC_BITS)
+        .saturating_add(doc)
+}
+
+/// The keys of rows dated from `from` to `to`, each end included (open if `None`).
+fn keys(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (i64, i64) {
+    let lo = from.map_or(i64::MIN, |d| key(d, 0));
+    let hi = match to.map(|d| d.succ_opt()) {
+        None | Some(None) => i64::MAX,
+        Some(Some(next)) => key(next, 0) - 1,
+    };
+    (lo, hi)
+}
+
+/// The FTS5 expression of a plan's phrases (`Plan::fts`), in the `terms` column only, and
+/// of the one kind wanted, if only one is.
+fn expression(phrases: &str, kind: Option<HitKind>) -> String {
+    match kind {
+        None => format!("terms : ({phrases})"),
+        Some(k) => format!("terms : ({phrases}) AND kind : {}", k.as_str()),
+    }
+}
+
 fn bad(column: usize, value: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         column,
@@ -138,10 +171,14 @@ fn opt<T: FromStr>(r: &Row<'_>, column: usize) -> rusqlite::Result<Option<T>> {
         .transpose()
 }
 
-/// Column of the text in [`sql::MATCHING`] and [`sql::SCANNING`].
+/// Columns of the hit statements of [`sql`] (`hit_columns!`).
+const KIND: usize = 1;
+const SUBJECT: usize = 4;
+const UNIT: usize = 5;
+const CADRE: usize = 6;
 const TEXT: usize = 9;
 
-/// A row of [`sql::MATCHING`] or [`sql::SCANNING`], without its snippet.
+/// A row of the hit statements of [`sql`], without its snippet.
 fn hit_row(r: &Row<'_>) -> rusqlite::Result<Hit> {
     let kind = match r.get_ref(1)?.as_str()? {
         "entry" => HitKind::Entry,
@@ -183,9 +220,129 @@ fn holds_substrings(r: &Row<'_>, plan: &Plan) -> rusqlite::Result<bool> {
     Ok(plan.substrings.iter().all(|s| folded.contains(s.as_str())))
 }
 
+/// Who may see a row, by the rules of [`sees`], read from its columns alone: an entry's
+/// subject is decoded once per distinct subject, not once per row.
+struct Seen<'a> {
+    scope: &'a Scope,
+    subjects: HashMap<String, bool>,
+}
+
+impl Seen<'_> {
+    fn row(&mut self, r: &Row<'_>) -> rusqlite::Result<bool> {
+        let subject = r.get_ref(SUBJECT)?.as_str_or_null()?;
+        if let (Ok("entry"), Some(s)) = (r.get_ref(KIND)?.as_str(), subject) {
+            if let Some(&seen) = self.subjects.get(s) {
+                return Ok(seen);
+            }
+            let subject: Subject = serde_json::from_str(s).map_err(|_| bad(SUBJECT, s))?;
+            let seen = self.scope.sees_subject(&subject);
+            self.subjects.insert(s.to_owned(), seen);
+            return Ok(seen);
+        }
+        Ok(opt(r, UNIT)?.is_some_and(|u| self.scope.sees_unit(u))
+            || opt(r, CADRE)?.is_some_and(|c| self.scope.sees_cadre(c)))
+    }
+}
+
+/// What [`search`] and [`search_as`] share: the query's plan, key range and kind.
+struct Asked<'q> {
+    q: &'q SearchQuery,
+    plan: Plan,
+    keys: (i64, i64),
+    kind: Option<HitKind>,
+}
+
+impl<'q> Asked<'q> {
+    /// `None` for a keyword [`keyword_error`] refuses.
+    fn new(q: &'q SearchQuery) -> Option<Self> {
+        if keyword_error(&q.keyword).is_some() {
+            return None;
+        }
+        let wants = |k| q.kinds.is_empty() || q.kinds.contains(&k);
+        let kind = match (wants(HitKind::Entry), wants(HitKind::Problem)) {
+            (true, false) => Some(HitKind::Entry),
+            (false, true) => Some(HitKind::Problem),
+            _ => None,
+        };
+        Some(Self {
+            q,
+            plan: text::plan(&q.keyword),
+            keys: keys(q.from, q.to),
+            kind,
+        })
+    }
+
+    /// A hit with its snippet.
+    fn hit(&self, r: &Row<'_>) -> rusqlite::Result<Hit> {
+        let mut hit = hit_row(r)?;
+        hit.snippet = text::snippet(r.get_ref(TEXT)?.as_str()?, &self.plan.keywords);
+        Ok(hit)
+    }
+
+    /// Reads the candidates newest first, keeps those holding the plan's substrings that
+    /// `visible` accepts, and decodes whole only those of the page.
+    fn filtered(
+        &self,
+        c: &Connection,
+        mut visible: impl FnMut(&Row<'_>) -> rusqlite::Result<bool>,
+    ) -> rusqlite::Result<(Vec<Hit>, usize)> {
+        let (lo, hi) = self.keys;
+        let mut stmt = c.prepare_cached(match self.plan.fts {
+            Some(_) => sql::MATCHING,
+            None => sql::SCANNING,
+        })?;
+        let mut rows = match &self.plan.fts {
+            Some(fts) => stmt.query(params![expression(fts, self.kind), lo, hi])?,
+            None => stmt.query(params![lo, hi, self.kind.map(HitKind::as_str)])?,
+        };
+        let page = self.q.offset..self.q.offset.saturating_add(self.q.limit);
+        let (mut hits, mut total) = (Vec::new(), 0);
+        while let Some(r) = rows.next()? {
+            if !holds_substrings(r, &self.plan)? || !visible(r)? {
+                continue;
+            }
+            if page.contains(&total) {
+                hits.push(self.hit(r)?);
+            }
+            total += 1;
+        }
+        Ok((hits, total))
+    }
+
+    /// Every match counted in the index and only the page read from `search_docs`: for a
+    /// reader who sees every row, with keywords the index answers alone.
+    fn counted(&self, c: &Connection, fts: &str) -> rusqlite::Result<(Vec<Hit>, usize)> {
+        let ((lo, hi), fts) = (self.keys, expression(fts, self.kind));
+        // The total and the page from one snapshot of the model.
+        let tx = c.unchecked_transaction()?;
+        let total: i64 = tx
+            .prepare_cached(sql::COUNT_MATCHING)?
+            .query_row(params![fts, lo, hi], |r| r.get(0))?;
+        let total = usize::try_from(total).unwrap_or(0);
+        let mut hits = Vec::new();
+        if self.q.limit > 0 && self.q.offset < total {
+            let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            let mut stmt = tx.prepare_cached(sql::PAGE_MATCHING)?;
+            let mut rows = stmt.query(params![
+                fts,
+                lo,
+                hi,
+                as_i64(self.q.limit),
+                as_i64(self.q.offset)
+            ])?;
+            while let Some(r) = rows.next()? {
+                hits.push(self.hit(r)?);
+            }
+        }
+        drop(tx);
+        Ok((hits, total))
+    }
+}
+
 /// The hits of `q` that `visible` lets through, newest first (by date, then by when they
 /// were written), `q.offset` skipped and at most `q.limit` of them, with the total number
-/// of visible hits. `visible` is the reader's scope; [`sees`] applies the house rules.
+/// of visible hits. `visible` may be any rule: it is shown each candidate decoded whole.
+/// [`search_as`] applies a reader's scope, faster.
 ///
 /// Each keyword is looked up in the bigram index as a phrase; one with a lone CJK
 /// character (a one-character keyword, say) is also checked as a substring of the text,
@@ -196,40 +353,33 @@ pub fn search(
     q: &SearchQuery,
     visible: impl Fn(&Hit) -> bool,
 ) -> rusqlite::Result<(Vec<Hit>, usize)> {
-    if keyword_error(&q.keyword).is_some() {
+    match Asked::new(q) {
+        None => Ok((Vec::new(), 0)),
+        Some(asked) => asked.filtered(c, |r| Ok(visible(&hit_row(r)?))),
+    }
+}
+
+/// [`search`] within `scope` by the house rules ([`sees`]), answering the same. The
+/// commission's (everything) is counted in the index and only its page read, unless a
+/// keyword must also be checked in the texts; a limited scope reads each match's columns
+/// that decide who sees it, and decodes only the page.
+pub fn search_as(
+    c: &Connection,
+    q: &SearchQuery,
+    scope: &Scope,
+) -> rusqlite::Result<(Vec<Hit>, usize)> {
+    let Some(asked) = Asked::new(q) else {
         return Ok((Vec::new(), 0));
-    }
-    let plan = text::plan(&q.keyword);
-    let wants = |k| q.kinds.is_empty() || q.kinds.contains(&k);
-    let kind = match (wants(HitKind::Entry), wants(HitKind::Problem)) {
-        (true, false) => Some(HitKind::Entry.as_str()),
-        (false, true) => Some(HitKind::Problem.as_str()),
-        _ => None,
     };
-    let (from, to) = (q.from.map(|d| d.to_string()), q.to.map(|d| d.to_string()));
-    let mut stmt = c.prepare_cached(match plan.fts {
-        Some(_) => sql::MATCHING,
-        None => sql::SCANNING,
-    })?;
-    let mut rows = match &plan.fts {
-        Some(fts) => stmt.query(params![fts, from, to, kind])?,
-        None => stmt.query(params![from, to, kind])?,
-    };
-    let page = q.offset..q.offset.saturating_add(q.limit);
-    let (mut hits, mut total) = (Vec::new(), 0);
-    while let Some(r) = rows.next()? {
-        if !holds_substrings(r, &plan)? {
-            continue;
+    match (scope, &asked.plan.fts) {
+        (Scope::Everything, Some(fts)) if asked.plan.substrings.is_empty() => asked.counted(c, fts),
+        (Scope::Everything, _) => asked.filtered(c, |_| Ok(true)),
+        (Scope::Only(_), _) => {
+            let mut seen = Seen {
+                scope,
+                subjects: HashMap::new(),
+            };
+            asked.filtered(c, |r| seen.row(r))
         }
-        let mut hit = hit_row(r)?;
-        if !visible(&hit) {
-            continue;
-        }
-        if page.contains(&total) {
-            hit.snippet = text::snippet(r.get_ref(TEXT)?.as_str()?, &plan.keywords);
-            hits.push(hit);
-        }
-        total += 1;
     }
-    Ok((hits, total))
 }

@@ -10,60 +10,72 @@ ON CONFLICT (cadre_id) DO UPDATE SET unit_id = excluded.unit_id";
 
 pub(crate) const CADRE_UNIT: &str = "SELECT unit_id FROM search_cadres WHERE cadre_id = ?1";
 
-/// `?1` doc (position), `?2` kind, `?3` id, `?4` obligation, `?5` subject (JSON), `?6` unit,
-/// `?7` cadre, `?8` date, `?9` field, `?10` text.
+/// `?1` key, `?2` doc (position), `?3` kind, `?4` id, `?5` obligation, `?6` subject (JSON),
+/// `?7` unit, `?8` cadre, `?9` date, `?10` field, `?11` text, `?12` its terms. The trigger
+/// `search_docs_indexed` indexes the terms.
 pub(crate) const INSERT_DOC: &str = "\
-INSERT INTO search_docs (doc, kind, id, obligation_id, subject, unit_id, cadre_id, date, field, text) \
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+INSERT INTO search_docs (key, doc, kind, id, obligation_id, subject, unit_id, cadre_id, date, field, text, terms) \
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
-/// A corrected entry's new text, with everything else taken from its current row. `?1` doc,
-/// `?2` entry, `?3` date, `?4` text.
+/// A corrected entry's new text, with everything else taken from its current row. `?1` key,
+/// `?2` doc, `?3` entry, `?4` date, `?5` text, `?6` its terms.
 pub(crate) const CORRECT_ENTRY: &str = "\
-INSERT INTO search_docs (doc, kind, id, obligation_id, subject, unit_id, cadre_id, date, field, text) \
-SELECT ?1, kind, id, obligation_id, subject, unit_id, cadre_id, ?3, field, ?4 \
-FROM search_docs WHERE id = ?2 AND kind = 'entry' ORDER BY doc DESC LIMIT 1";
+INSERT INTO search_docs (key, doc, kind, id, obligation_id, subject, unit_id, cadre_id, date, field, text, terms) \
+SELECT ?1, ?2, kind, id, obligation_id, subject, unit_id, cadre_id, ?4, field, ?5, ?6 \
+FROM search_docs WHERE id = ?3 AND kind = 'entry' ORDER BY doc DESC LIMIT 1";
 
-/// Drops an entry's rows older than `?2` (every one of them for a withdrawal).
+/// Drops an entry's rows older than `?2` (every one of them for a withdrawal); the trigger
+/// `search_docs_unindexed` drops their terms.
 pub(crate) const DROP_ENTRY: &str =
     "DELETE FROM search_docs WHERE id = ?1 AND kind = 'entry' AND doc < ?2";
 
-/// A problem's step, pointing where its registration points. `?1` doc, `?2` problem, `?3`
-/// date, `?4` field, `?5` text.
+/// A problem's step, pointing where its registration points. `?1` key, `?2` doc, `?3`
+/// problem, `?4` date, `?5` field, `?6` text, `?7` its terms.
 pub(crate) const PROBLEM_STEP: &str = "\
-INSERT INTO search_docs (doc, kind, id, obligation_id, subject, unit_id, cadre_id, date, field, text) \
-SELECT ?1, 'problem', id, NULL, NULL, unit_id, cadre_id, ?3, ?4, ?5 \
-FROM search_docs WHERE id = ?2 AND kind = 'problem' AND field = 'description'";
-
-/// `?1` doc, `?2` its terms (`text::bigrams`).
-pub(crate) const INSERT_TERMS: &str = "INSERT INTO search_fts (doc, terms) VALUES (?1, ?2)";
+INSERT INTO search_docs (key, doc, kind, id, obligation_id, subject, unit_id, cadre_id, date, field, text, terms) \
+SELECT ?1, ?2, 'problem', id, NULL, NULL, unit_id, cadre_id, ?4, ?5, ?6, ?7 \
+FROM search_docs WHERE id = ?3 AND kind = 'problem' AND field = 'description'";
 
 macro_rules! hit_columns {
     () => {
-        "d.doc, d.kind, d.id, d.obligation_id, d.subject, d.unit_id, d.cadre_id, d.date, \
+        "d.key, d.kind, d.id, d.obligation_id, d.subject, d.unit_id, d.cadre_id, d.date, \
          d.field, d.text"
     };
 }
 
-/// The rows whose terms match `?1` (an FTS5 expression of quoted phrases), dated from `?2`
-/// to `?3` (each end included, NULL for open), of kind `?4` (NULL for any), newest first.
-/// Terms of texts no longer in `search_docs` find nothing.
+/// How many current rows match `?1` (an FTS5 expression, `queries::expression`) with keys
+/// from `?2` to `?3`: the index alone, search_docs unread.
+pub(crate) const COUNT_MATCHING: &str = "\
+SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3";
+
+/// The page of [`COUNT_MATCHING`]'s rows, newest first: `?4` rows after skipping `?5`,
+/// picked by rowid in the index; only they are read from search_docs.
+pub(crate) const PAGE_MATCHING: &str = concat!(
+    "SELECT ",
+    hit_columns!(),
+    " FROM search_docs d WHERE d.key IN (\
+     SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 \
+     ORDER BY rowid DESC LIMIT ?4 OFFSET ?5) \
+     ORDER BY d.key DESC"
+);
+
+/// Every row matching `?1` with keys from `?2` to `?3`, newest first (the index's rowid
+/// order, no sort): for readers who see only some rows, and keywords that must also be
+/// checked in the text.
 pub(crate) const MATCHING: &str = concat!(
     "SELECT ",
     hit_columns!(),
-    " FROM search_fts JOIN search_docs d ON d.doc = search_fts.doc \
-     WHERE search_fts MATCH ?1 \
-     AND (?2 IS NULL OR d.date >= ?2) AND (?3 IS NULL OR d.date <= ?3) \
-     AND (?4 IS NULL OR d.kind = ?4) \
-     ORDER BY d.date DESC, d.doc DESC"
+    " FROM search_fts JOIN search_docs d ON d.key = search_fts.rowid \
+     WHERE search_fts MATCH ?1 AND search_fts.rowid BETWEEN ?2 AND ?3 \
+     ORDER BY search_fts.rowid DESC"
 );
 
-/// Every row dated from `?1` to `?2` of kind `?3`, newest first: for keywords the index
-/// cannot narrow (a lone CJK character), which are then checked as substrings.
+/// Every row with keys from `?1` to `?2` of kind `?3` (NULL for any), newest first: for
+/// keywords the index cannot narrow (a lone CJK character), which are then checked as
+/// substrings.
 pub(crate) const SCANNING: &str = concat!(
     "SELECT ",
     hit_columns!(),
-    " FROM search_docs d \
-     WHERE (?1 IS NULL OR d.date >= ?1) AND (?2 IS NULL OR d.date <= ?2) \
-     AND (?3 IS NULL OR d.kind = ?3) \
-     ORDER BY d.date DESC, d.doc DESC"
+    " FROM search_docs d WHERE d.key BETWEEN ?1 AND ?2 AND (?3 IS NULL OR d.kind = ?3) \
+     ORDER BY d.key DESC"
 );

@@ -843,3 +843,167 @@ async fn a_rebuild_from_zero_answers_the_same() {
         assert_eq!(&rebuilt, want, "{k}");
     }
 }
+
+/// Every scope of the tests' world: the commission's, unit A's principal leader's, the
+/// discipline group's, a team member's, unit B's, nobody's, and one naming every unit,
+/// group and cadre (which sees what the commission sees, but row by row).
+fn scopes(w: &World) -> Vec<Scope> {
+    let only = |units: &[UnitId], groups: &[GroupId], cadres: &[CadreId]| {
+        Scope::Only(Visible {
+            units: units.iter().copied().collect(),
+            groups: groups.iter().copied().collect(),
+            cadres: cadres.iter().copied().collect(),
+        })
+    };
+    let (a, b) = (w.unit_a, w.unit_b);
+    vec![
+        Scope::Everything,
+        only(&[a], &[], &[w.principal_a, w.member_a]),
+        only(&[a], &[w.group], &[w.principal_a, w.member_a, w.inspector]),
+        only(&[], &[], &[w.member_a]),
+        only(&[b], &[], &[w.principal_b]),
+        Scope::nothing(),
+        only(
+            &[a, b],
+            &[w.group],
+            &[w.principal_a, w.member_a, w.principal_b, w.inspector],
+        ),
+    ]
+}
+
+/// Queries of every shape: keywords the index answers alone, lone characters (read in the
+/// texts), dates, kinds, pages.
+fn queries() -> Vec<SearchQuery> {
+    let mut out = Vec::new();
+    for k in [
+        "廉政",
+        "整改",
+        "汇报",
+        "不规范",
+        "销号",
+        "佐证材料",
+        "廉",
+        "议 廉政",
+        "规",
+        "ＰＤＦ",
+        "意识形态",
+        "廉政谈话",
+        "*",
+        "民主生活会",
+    ] {
+        for (from, to) in [
+            (None, None),
+            (Some("2026-03-04"), Some("2026-03-04")),
+            (Some("2026-03-03"), Some("2026-03-09")),
+            (Some("2026-03-12"), None),
+            (None, Some("2026-03-02")),
+        ] {
+            for kinds in [vec![], vec![HitKind::Entry], vec![HitKind::Problem]] {
+                for (limit, offset) in [(100, 0), (1, 0), (1, 1), (2, 1), (0, 0), (5, 9)] {
+                    out.push(SearchQuery {
+                        from: from.map(day),
+                        to: to.map(day),
+                        kinds: kinds.clone(),
+                        limit,
+                        offset,
+                        ..query(k)
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `search_as` answers as `search` with the house rules does, for every scope and query.
+fn same_answers(w: &World, c: &Connection) {
+    let everyone = scopes(w).pop().unwrap();
+    for q in queries() {
+        for scope in scopes(w) {
+            let fast = search::search_as(c, &q, &scope).unwrap();
+            let slow = search::search(c, &q, |h| search::sees(&scope, h)).unwrap();
+            assert_eq!(fast, slow, "{q:?} as {scope:?}");
+        }
+        // The commission's total and page (counted in the index) are those of a reader
+        // who sees every row (read row by row).
+        assert_eq!(
+            search::search_as(c, &q, &Scope::Everything).unwrap(),
+            search::search_as(c, &q, &everyone).unwrap(),
+            "{q:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_scope_answers_as_the_house_rules_and_the_commission_as_one_who_sees_every_row() {
+    let w = World::new().await;
+    let x = written(&w).await;
+    same_answers(&w, &w.models.reader().unwrap());
+    let c = w.models.reader().unwrap();
+    let all = |k: &str| search::search_as(&c, &query(k), &Scope::Everything).unwrap();
+    // Not the withdrawn "组织廉政谈话", nor the corrected entry's old text.
+    assert_eq!(all("廉政").1, 4);
+    assert_eq!(all("廉政谈话"), (vec![], 0));
+    assert_eq!(all("意识形态"), (vec![], 0));
+    // The corrected entry, moved from 3 to 4 March, is found once, in its new place: after
+    // the plan of 4 March (written before the correction), before the entry of 5 March.
+    let (hits, total) = all("汇报");
+    assert_eq!((hits.len(), total), (1, 1));
+    assert_eq!(
+        (hits[0].id.clone(), hits[0].date),
+        (s(x.corrected), day("2026-03-04"))
+    );
+    let on = |from: &str, to: &str| SearchQuery {
+        from: Some(day(from)),
+        to: Some(day(to)),
+        ..query("汇报")
+    };
+    let found = |q: SearchQuery| search::search_as(&c, &q, &Scope::Everything).unwrap().1;
+    assert_eq!(found(on("2026-03-03", "2026-03-03")), 0);
+    assert_eq!(found(on("2026-03-04", "2026-03-04")), 1);
+    let (hits, _) = all("整改");
+    let order: Vec<_> = hits.iter().map(|h| (h.date, h.field)).collect();
+    assert_eq!(
+        order,
+        [
+            (day("2026-03-13"), "summary"),
+            (day("2026-03-04"), "entry"),
+            (day("2026-03-04"), "plan"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn after_a_rebuild_in_place_the_index_keeps_its_keys() {
+    let w = World::new().await;
+    written(&w).await;
+    rebuild(w.store.clone(), &w.models, Arc::new(Search))
+        .await
+        .unwrap();
+    let c = w.models.reader().unwrap();
+    same_answers(&w, &c);
+    assert_eq!(
+        search::search_as(&c, &query("廉政"), &Scope::Everything)
+            .unwrap()
+            .1,
+        4
+    );
+    // Written after the rebuild, dated before every other hit: still placed by its date.
+    let team_a = w
+        .task(Subject::LeadershipTeam { unit_id: w.unit_a }, "2026-12-31")
+        .await;
+    let early = w
+        .record(
+            team_a,
+            w.principal_a,
+            "2026-03-21T10:00:00+08:00",
+            "2026-03-01",
+            "廉政教育",
+        )
+        .await;
+    w.caught_up().await;
+    let (hits, total) = search::search_as(&c, &query("廉政"), &Scope::Everything).unwrap();
+    assert_eq!(total, 5);
+    assert_eq!(hits.last().unwrap().id, s(early));
+    same_answers(&w, &c);
+}

@@ -122,7 +122,7 @@ pub async fn search(
     super::statistics::caught_up(&s, SEARCH).await?;
     let (hits, total) = s
         .views
-        .query(move |c| search::search(c, &query, |h| search::sees(&scope, h)))
+        .query(move |c| search::search_as(c, &query, &scope))
         .await?;
     Ok(Json(SearchResults { total, hits }))
 }

@@ -209,3 +209,76 @@ async fn a_missing_keyword_and_bad_paging_are_named() {
         (2, vec![])
     );
 }
+
+#[tokio::test]
+async fn the_commission_and_a_leader_get_the_same_answer_on_what_both_see() {
+    let w = world().await;
+    let entries = "/api/v1/obligations/{o:unit_a}/entries";
+    let record = |content: &'static str, on: &'static str| {
+        let w = &w;
+        async move {
+            let body = json!({"performed_on": on, "content": content});
+            let r = w
+                .call("principal_leader", "POST", entries, Some(body))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+            r.json["id"].as_str().unwrap().to_owned()
+        }
+    };
+    // Three more entries of A with 廉政 (today is 5 January): one corrected to an earlier
+    // date, one withdrawn.
+    record("开展廉政教育", "2026-01-05").await;
+    let moved = record("廉政谈话记录", "2026-01-04").await;
+    let withdrawn = record("廉政提醒", "2026-01-03").await;
+    let path = |id: &str, what: &str| format!("{entries}/{id}/{what}");
+    let body = json!({"performed_on": "2026-01-02", "content": "廉政谈话记录（更正）", "reason": "日期有误"});
+    let r = w
+        .call(
+            "principal_leader",
+            "POST",
+            &path(&moved, "corrections"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let body = json!({"reason": "重复"});
+    let r = w
+        .call(
+            "principal_leader",
+            "POST",
+            &path(&withdrawn, "withdrawal"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    for query in [
+        format!("q={LIANZHENG}"),
+        format!("q={LIANZHENG}&limit=1&offset=1"),
+        format!("q={LIANZHENG}&from=2026-01-04"),
+        format!("q={LIANZHENG}&to=2026-01-04&kind=entry"),
+    ] {
+        let commission = search(&w, "commission", &query).await;
+        let leader = search(&w, "principal_leader", &query).await;
+        assert_eq!(commission.status, StatusCode::OK, "{}", commission.text);
+        assert_eq!(commission.json, leader.json, "{query}");
+    }
+    // The corrected entry once, in its new place (2 January, the oldest); not the withdrawn.
+    // Of one date, the later written first.
+    let r = search(&w, "commission", &format!("q={LIANZHENG}")).await;
+    assert_eq!(r.json["total"], 3, "{}", r.text);
+    let dates: Vec<_> = r.json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["date"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(dates, ["2026-01-05", "2026-01-05", "2026-01-02"]);
+    assert!(
+        r.json["hits"][0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("教育")
+    );
+    assert_eq!(r.json["hits"][2]["id"], moved.as_str());
+    assert!(!r.text.contains(&withdrawn), "{}", r.text);
+}
