@@ -482,6 +482,8 @@ fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
         "board,directory",
         "--jobs",
         "2",
+        "--cache-mib",
+        "16",
     ]);
     let rebuilt: Vec<&str> = out
         .lines()
@@ -510,4 +512,11 @@ fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
         err.contains("there is no read model \"boards\"") && err.contains("board, "),
         "{err}"
     );
+    let bad = Command::new(BIN)
+        .args(["rebuild", "--store", &store, "--cache-mib", "0"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("--cache-mib") && err.contains("16..=65536"), "{err}");
 }

@@ -108,6 +108,10 @@ pub struct RebuildArgs {
     /// into the read-model file take turns).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+    /// SQLite's page cache of each read model's scratch file while it folds, in MiB: a
+    /// province's board folds about a third faster with 1,024 than with 64.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(16..=65536))]
+    pub cache_mib: u32,
 }
 
 #[derive(Debug, Args)]
@@ -168,8 +172,12 @@ async fn rebuild(args: RebuildArgs) -> anyhow::Result<()> {
     }
     let opened = args.store.open(config::clock(args.store.now)).await?;
     let started = std::time::Instant::now();
+    let options = projector::ProjectorOptions {
+        scratch_cache_mib: args.cache_mib,
+        ..Default::default()
+    };
     let mut rebuilt = futures::stream::iter(projections)
-        .map(|p| projector::rebuild(opened.log.clone(), &opened.models, p))
+        .map(|p| projector::rebuild_with(opened.log.clone(), &opened.models, p, options.clone()))
         .buffer_unordered(usize::from(args.jobs));
     let mut failed = None;
     while let Some(result) = rebuilt.next().await {

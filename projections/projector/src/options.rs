@@ -15,6 +15,10 @@ pub struct ProjectorOptions {
     /// positions, builds its model in a scratch file and swaps it in (as a rebuild does:
     /// no journal, query indexes sorted at the end) instead of catching up in the live file.
     pub scratch_build_from: u64,
+    /// SQLite's page cache for a scratch build, in MiB. A province's board folds about a
+    /// third faster with 1 GiB than with 64 MiB (the cache no longer spills pages to the
+    /// file mid-fold); a server keeps the default so a first start stays within its memory.
+    pub scratch_cache_mib: u32,
 }
 
 impl Default for ProjectorOptions {
@@ -23,6 +27,7 @@ impl Default for ProjectorOptions {
             batch_size: Subscription::PAGE_SIZE,
             poll_interval: Subscription::POLL_EVERY,
             scratch_build_from: 50_000,
+            scratch_cache_mib: 256,
         }
     }
 }

@@ -67,9 +67,10 @@ async fn fold_and_swap(
     let head = store.head().await?;
     let target = {
         let (path, p) = (scratch.to_path_buf(), projection.clone());
+        let cache_mib = options.scratch_cache_mib;
         blocking(move || {
             remove_scratch(&path);
-            Target::scratch(&path, p)
+            Target::scratch(&path, p, cache_mib)
         })
         .await?
     };

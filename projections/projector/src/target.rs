@@ -88,11 +88,12 @@ impl Target {
     pub(crate) fn scratch(
         path: &Path,
         projection: Arc<dyn Projection>,
+        cache_mib: u32,
     ) -> Result<Self, ProjectionError> {
         let conn = Connection::open(path)?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;",
-        )?;
+        conn.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+        // A negative cache_size is in KiB.
+        conn.pragma_update(None, "cache_size", -(i64::from(cache_mib.max(1)) * 1024))?;
         conn.set_prepared_statement_cache_capacity(64);
         crate::models::stable_plans(&conn)?;
         let (target, _) = Self::open_with(conn, projection, false)?;
