@@ -19,38 +19,12 @@ CREATE TABLE IF NOT EXISTS search_docs (
     date          TEXT    NOT NULL,        -- the entry's performed-on date, the problem's found-on date, or the step's local date
     field         TEXT    NOT NULL,        -- entry | description | plan | progress | summary | reason | conclusion
     text          TEXT    NOT NULL,        -- as written, for display and snippets
-    terms         TEXT    NOT NULL         -- text::bigrams(text): what search_fts indexes
+    terms         TEXT    NOT NULL         -- text::bigrams(text): what search_fts indexes (derived.sql)
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS search_docs_by_id ON search_docs (id);
 
--- The index of the current rows' terms, rowid = search_docs.key: hits come newest first by
--- `ORDER BY rowid DESC` with no sort, a date range is a rowid range, a match is counted
--- without reading search_docs. `kind` holds the row's kind as a token (`kind : problem`).
---
--- Kept in step with search_docs by the triggers below, never written directly. Its content
--- is an always empty view: FTS5 stores only the index, and the projector's rebuild, which
--- copies each table with `INSERT … SELECT *` (renumbering an FTS5 table's rowids), copies
--- nothing here; the copy of search_docs fills the index through the trigger, keeping keys.
-CREATE VIEW IF NOT EXISTS search_fts_none (key, terms, kind) AS SELECT NULL, NULL, NULL WHERE 0;
-
-CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (
-    terms,
-    kind,
-    content = 'search_fts_none',
-    content_rowid = 'key',
-    columnsize = 0,
-    tokenize = 'unicode61'
-);
-
-CREATE TRIGGER IF NOT EXISTS search_docs_indexed AFTER INSERT ON search_docs BEGIN
-    INSERT INTO search_fts (rowid, terms, kind) VALUES (new.key, new.terms, new.kind);
-END;
-
--- FTS5 removes a row of an external-content table given the values it indexed.
-CREATE TRIGGER IF NOT EXISTS search_docs_unindexed AFTER DELETE ON search_docs BEGIN
-    INSERT INTO search_fts (search_fts, rowid, terms, kind) VALUES ('delete', old.key, old.terms, old.kind);
-END;
+-- The index of these rows' terms, search_fts, is derived from them: see derived.sql.
 
 -- Each cadre's unit as of the last event applied (NULL for a discipline group member): the
 -- unit of the personal entries they record.

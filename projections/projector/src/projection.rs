@@ -27,6 +27,23 @@ pub trait Projection: Send + Sync + 'static {
         ""
     }
 
+    /// The DDL of what is derived from its tables, not folded, and kept in step by
+    /// triggers on them — a full-text index (`CREATE … IF NOT EXISTS`). The live model
+    /// always has it: it is created with the tables and at every start. A rebuild's scratch
+    /// file never has it, so the fold does not build it row by row, and the swap copies the
+    /// tables without firing its triggers; [`Projection::derive`] then builds it from the
+    /// copied rows.
+    fn derived(&self) -> &'static str {
+        ""
+    }
+
+    /// Drops and rebuilds what [`Projection::derived`] creates from the rows the tables
+    /// hold now (for an FTS5 index over external content: create it, then `'rebuild'`).
+    /// Runs after a rebuild's swap has copied the tables, and on tables of no checkpoint.
+    fn derive(&self) -> &'static str {
+        ""
+    }
+
     /// Every table the schema creates; a rebuild replaces exactly these.
     fn tables(&self) -> &'static [&'static str];
 

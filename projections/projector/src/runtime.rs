@@ -77,6 +77,7 @@ pub fn spawn(
     let writer = models.writer()?;
     writer.execute_batch(projection.schema())?;
     writer.execute_batch(projection.query_indexes())?;
+    writer.execute_batch(projection.derived())?;
     drop(writer);
     let (status_tx, status) = watch::channel(ProjectorStatus {
         position: 0,

@@ -38,8 +38,9 @@ impl Target {
         Self::open_with(conn, projection, true)
     }
 
-    /// [`Target::open`], creating the query indexes with the tables or (a rebuild's
-    /// scratch file) leaving them for [`Target::finish_scratch`].
+    /// [`Target::open`], creating the query indexes and what is derived with the tables
+    /// or (a rebuild's scratch file) leaving the indexes for [`Target::finish_scratch`] and
+    /// what is derived to the swap.
     fn open_with(
         mut conn: Connection,
         projection: Arc<dyn Projection>,
@@ -63,6 +64,7 @@ impl Target {
                 tx.execute_batch(projection.schema())?;
                 if query_indexes {
                     tx.execute_batch(projection.query_indexes())?;
+                    tx.execute_batch(projection.derive())?;
                 }
                 tx.execute(
                     sql::INIT_CHECKPOINT,
@@ -213,6 +215,8 @@ impl Target {
         for table in p.tables() {
             tx.execute(&sql::copy_from_scratch(table), [])?;
         }
+        // Built from the rows just copied (the copy fired no trigger of it).
+        tx.execute_batch(p.derive())?;
         tx.execute(
             sql::SET_CHECKPOINT,
             params![p.name(), to_sql(through), p.version()],

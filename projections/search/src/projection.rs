@@ -21,7 +21,7 @@ impl Search {
     /// Its name, the key of its checkpoint.
     pub const NAME: &'static str = "search";
     /// Its tables.
-    pub const TABLES: &'static [&'static str] = &["search_docs", "search_fts", "search_cadres"];
+    pub const TABLES: &'static [&'static str] = &["search_docs", "search_cadres"];
     /// The events it folds.
     pub const EVENT_TYPES: &'static [&'static str] = &[
         "CadreRegistered",
@@ -123,7 +123,8 @@ impl Projection for Search {
 
     fn version(&self) -> u32 {
         // 2: rows keyed by date and position; the index kept in step by triggers.
-        2
+        // 3: the index derived (search_docs its content), not folded in a rebuild.
+        3
     }
 
     fn schema(&self) -> &'static str {
@@ -132,6 +133,14 @@ impl Projection for Search {
 
     fn query_indexes(&self) -> &'static str {
         sql::QUERY_INDEXES
+    }
+
+    fn derived(&self) -> &'static str {
+        sql::DERIVED
+    }
+
+    fn derive(&self) -> &'static str {
+        sql::DERIVE
     }
 
     fn tables(&self) -> &'static [&'static str] {

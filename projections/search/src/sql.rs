@@ -2,6 +2,15 @@
 
 pub(crate) const SCHEMA: &str = include_str!("../schema.sql");
 pub(crate) const QUERY_INDEXES: &str = include_str!("../indexes.sql");
+/// The index derived from `search_docs` and its triggers.
+pub(crate) const DERIVED: &str = include_str!("../derived.sql");
+/// The index built afresh from the rows `search_docs` holds: after a rebuild's swap, which
+/// copies the rows without firing the triggers (and drops version 2's empty content view).
+pub(crate) const DERIVE: &str = concat!(
+    "DROP TABLE IF EXISTS search_fts; DROP VIEW IF EXISTS search_fts_none;\n",
+    include_str!("../derived.sql"),
+    "\nINSERT INTO search_fts (search_fts) VALUES ('rebuild');"
+);
 
 /// `?1` cadre, `?2` their unit (NULL for a discipline group member).
 pub(crate) const CADRE_UPSERT: &str = "\

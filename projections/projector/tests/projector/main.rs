@@ -408,8 +408,19 @@ async fn a_rebuild_folds_without_the_query_indexes_and_the_swap_brings_them() {
     );
     let incremental = dump(&w.reader());
 
+    let total = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT n FROM tally_total", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        total(&w.reader()),
+        20,
+        "kept by its trigger in the live file"
+    );
+
     let rebuilt = Tally::new();
     let rebuild_saw = rebuilt.saw_query_index.clone();
+    let rebuild_saw_derived = rebuilt.saw_derived.clone();
     let report = rebuild(w.store.clone(), &w.models, Arc::new(rebuilt))
         .await
         .unwrap();
@@ -419,8 +430,15 @@ async fn a_rebuild_folds_without_the_query_indexes_and_the_swap_brings_them() {
         !rebuild_saw.is_empty() && rebuild_saw.iter().all(|&i| !i),
         "the rebuild's fold saw the query index: {rebuild_saw:?}"
     );
+    let rebuild_saw_derived = rebuild_saw_derived.lock().unwrap().clone();
+    assert!(
+        rebuild_saw_derived.iter().all(|&d| !d),
+        "the rebuild's fold kept the derived count: {rebuild_saw_derived:?}"
+    );
     let reader = w.reader();
     assert_eq!(dump(&reader), incremental);
+    // The swap derived the count from the copied rows (the copy fired no trigger), once.
+    assert_eq!(total(&reader), 20);
     let index_used: String = reader
         .query_row(
             "EXPLAIN QUERY PLAN SELECT position FROM tally_seen WHERE position = 7",
@@ -446,6 +464,12 @@ async fn a_new_projector_behind_a_long_log_builds_in_a_scratch_file_then_follows
     assert!(!after.is_empty() && after.iter().all(|&i| i), "{after:?}");
     let (streams, seen) = dump(&w.reader());
     assert_eq!(seen, (1..=65).collect::<Vec<i64>>());
+    // Derived at the swap from 60 rows, then kept in step by its trigger.
+    let total: i64 = w
+        .reader()
+        .query_row("SELECT n FROM tally_total", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(total, 65);
     assert_eq!(
         streams,
         vec![

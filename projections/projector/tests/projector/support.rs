@@ -81,6 +81,8 @@ pub struct Tally {
     pub gate: Option<Gate>,
     /// Per batch applied, whether its file had the query index then.
     pub saw_query_index: Arc<Mutex<Vec<bool>>>,
+    /// Per batch applied, whether its file had the derived count's trigger then.
+    pub saw_derived: Arc<Mutex<Vec<bool>>>,
 }
 
 impl Tally {
@@ -93,6 +95,7 @@ impl Tally {
             applied: Arc::new(AtomicU64::new(0)),
             gate: None,
             saw_query_index: Arc::default(),
+            saw_derived: Arc::default(),
         }
     }
 
@@ -127,6 +130,18 @@ pub fn gate() -> (Gate, GateControl) {
     )
 }
 
+/// The tally's derived count of `tally_seen`'s rows, kept by a trigger.
+macro_rules! tally_derived {
+    () => {
+        "CREATE TABLE IF NOT EXISTS tally_total (n INTEGER NOT NULL) STRICT;
+         INSERT INTO tally_total SELECT count(*) FROM tally_seen
+           WHERE NOT EXISTS (SELECT 1 FROM tally_total);
+         CREATE TRIGGER IF NOT EXISTS tally_counted AFTER INSERT ON tally_seen
+           BEGIN UPDATE tally_total SET n = n + 1; END;"
+    };
+}
+const TALLY_DERIVED: &str = tally_derived!();
+
 impl Projection for Tally {
     fn name(&self) -> &'static str {
         "tally"
@@ -144,6 +159,17 @@ impl Projection for Tally {
 
     fn query_indexes(&self) -> &'static str {
         "CREATE INDEX IF NOT EXISTS tally_seen_position ON tally_seen (position);"
+    }
+
+    fn derived(&self) -> &'static str {
+        TALLY_DERIVED
+    }
+
+    fn derive(&self) -> &'static str {
+        concat!(
+            "DROP TABLE IF EXISTS tally_total; DROP TRIGGER IF EXISTS tally_counted;",
+            tally_derived!()
+        )
     }
 
     fn tables(&self) -> &'static [&'static str] {
@@ -201,6 +227,12 @@ impl Projection for Tally {
             |r| r.get(0),
         )?;
         self.saw_query_index.lock().unwrap().push(indexed);
+        let derived: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM main.sqlite_schema WHERE name = 'tally_counted'",
+            [],
+            |r| r.get(0),
+        )?;
+        self.saw_derived.lock().unwrap().push(derived);
         events.iter().try_for_each(|e| self.apply(tx, e))
     }
 }
