@@ -38,6 +38,79 @@ async fn everything(path: &Path) -> Vec<event_store::CopiedEvent> {
     all
 }
 
+/// Every id an event names, in order: its stream's, its own, its correlation and causation
+/// ids, then its payload's.
+fn ids_of(e: &event_store::RecordedEvent) -> Vec<Uuid> {
+    let mut ids = uuids(e.stream.as_str());
+    ids.push(e.event_id);
+    ids.extend(e.correlation_id);
+    ids.extend(e.causation_id);
+    ids.extend(uuids(e.payload.as_str()));
+    ids
+}
+
+/// The log holds, append by append of the template, district 0's copy and then each other
+/// district's (a one-off stream's only in district 0); each copy is the template event with
+/// every id replaced by one of its district's — the same one wherever the template's id
+/// appears, a different one for each template id, and none that another district uses — and
+/// nothing else changed but the logins.
+fn every_copy_maps_the_template_one_to_one(
+    template: &[event_store::CopiedEvent],
+    log: &[event_store::CopiedEvent],
+    districts: usize,
+) {
+    use std::collections::HashMap;
+    let mut maps: Vec<HashMap<Uuid, Uuid>> = vec![HashMap::new(); districts];
+    let mut owner: HashMap<Uuid, (usize, Uuid)> = HashMap::new();
+    let mut copies = log.iter();
+    for append in template.chunk_by(|a, b| a.append_start == b.append_start) {
+        let one_off = uuids(append[0].event.stream.as_str()).is_empty();
+        for (d, map) in maps.iter_mut().enumerate() {
+            if d > 0 && one_off {
+                continue;
+            }
+            let first = copies.clone().next().expect("a copy").event.position;
+            for t in append {
+                let c = copies.next().expect("a copy of every template event");
+                assert_eq!(c.append_start, first, "one append per copy");
+                let (t, c) = (&t.event, &c.event);
+                assert_eq!(
+                    (&t.event_type, t.version, t.occurred_at, t.recorded_at),
+                    (&c.event_type, c.version, c.occurred_at, c.recorded_at),
+                    "district {d}'s copy at {}",
+                    c.position
+                );
+                let (from, to) = (ids_of(t), ids_of(c));
+                assert_eq!(from.len(), to.len(), "the ids of {}", c.position);
+                for (f, t) in from.into_iter().zip(to) {
+                    assert_eq!(*map.entry(f).or_insert(t), t, "{f} mapped twice in {d}");
+                    let (od, of) = *owner.entry(t).or_insert((d, f));
+                    assert_eq!((od, of), (d, f), "{t} stands for two ids");
+                }
+                let strip = |text: &str| {
+                    let mut text = text.to_owned();
+                    for u in uuids(&text) {
+                        text = text.replace(&u.to_string(), "");
+                    }
+                    text
+                };
+                let login = |text: String| {
+                    text.replace(&format!(".d{d:03}\""), "\"")
+                        .replace(&format!(".d{d:03}"), "")
+                };
+                assert_eq!(
+                    strip(t.payload.as_str()),
+                    login(strip(c.payload.as_str())),
+                    "the payload of {}",
+                    c.position
+                );
+                assert_eq!(t.actor.as_str(), login(c.actor.as_str().to_owned()));
+            }
+        }
+    }
+    assert!(copies.next().is_none(), "nothing but copies");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_districts_are_the_demo_three_times_over_with_their_own_ids_and_logins() {
     let template = seed::template().await.expect("the template district");
@@ -94,6 +167,22 @@ async fn three_districts_are_the_demo_three_times_over_with_their_own_ids_and_lo
                 || c.event.actor.as_str().ends_with(".d002"),
             "{}",
             c.event.actor
+        );
+    }
+
+    every_copy_maps_the_template_one_to_one(&template, &log, 3);
+    // Ids the domain derives were derived again, not just mapped: every user's from its
+    // name (obligations' and reminders' are checked by the watcher below).
+    for c in log
+        .iter()
+        .filter(|c| c.event.event_type.as_str() == "UserRegistered")
+    {
+        let v: serde_json::Value = c.event.payload.parse().expect("JSON");
+        let name = v["username"].as_str().expect("a username");
+        assert_eq!(
+            v["user_id"].as_str(),
+            Some(domain::user::user_id_for(name).uuid().to_string().as_str()),
+            "{name}"
         );
     }
 

@@ -24,8 +24,8 @@ use crate::demo::{plan, seed as demo_seed};
 use crate::{serve, stores, watcher::Watcher};
 use anyhow::{Context, bail};
 use clap::Args;
-use event_store::{Actor, Clock, CopiedEvent, ManualClock, Payload, StreamName};
-use std::collections::HashMap;
+use event_store::{Actor, Clock, CopiedEvent, ManualClock, Payload, RecordedEvent, StreamName};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -153,82 +153,146 @@ pub async fn template() -> anyhow::Result<Vec<CopiedEvent>> {
     result
 }
 
-/// Writes `districts` copies of `template` into the log `load` fills; its head. One thread
-/// makes the copies, page by page, while this one writes them.
+/// Writes `districts` copies of `template` into the log `load` fills; its head. This thread
+/// makes the copies page by page; the loader checks each page here and inserts it on a
+/// thread of its own while the next one is made.
 pub fn write_districts(
     mut load: store_sqlite::BulkLoad,
     template: &[CopiedEvent],
     districts: u32,
 ) -> anyhow::Result<u64> {
-    let shapes: Vec<Shape> = template.iter().map(Shape::of).collect();
     let derivation = Derivation::of(template);
-    let maps: Vec<District> = (0..districts)
-        .map(|d| District::new(d, &derivation))
+    let (maps, derived): (Vec<District>, Vec<_>) =
+        District::all(districts, &derivation)?.into_iter().unzip();
+    let derived = Derived::of(&derived);
+    let shapes: Vec<Shape> = template
+        .iter()
+        .map(|c| Shape::of(c, &derived, &derivation.logins))
         .collect();
-    let (pages, next_page) = std::sync::mpsc::sync_channel::<Vec<CopiedEvent>>(2);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut page = Vec::with_capacity(PAGE + 2_000);
-            let mut position = 1u64;
-            let starts = template.chunk_by(|a, b| a.append_start == b.append_start);
-            let mut first = 0;
-            for append in starts {
-                let shapes = &shapes[first..first + append.len()];
-                first += append.len();
-                for district in &maps {
-                    let start = position;
-                    for (c, shape) in append.iter().zip(shapes) {
-                        if let Some(e) = district.copy(c, shape, position, start) {
-                            page.push(e);
-                            position += 1;
-                        }
-                    }
-                }
-                if page.len() >= PAGE {
-                    let full = std::mem::replace(&mut page, Vec::with_capacity(PAGE + 2_000));
-                    if pages.send(full).is_err() {
-                        return; // the writer stopped: its error is the answer
-                    }
+    let streams: HashSet<&str> = template.iter().map(|c| c.event.stream.as_str()).collect();
+    load.expect_streams(streams.len() * districts as usize);
+    let mut page = Vec::with_capacity(PAGE + 2_000);
+    let mut position = 1u64;
+    let mut first = 0;
+    for append in template.chunk_by(|a, b| a.append_start == b.append_start) {
+        let shapes = &shapes[first..first + append.len()];
+        first += append.len();
+        for district in &maps {
+            let start = position;
+            for (c, shape) in append.iter().zip(shapes) {
+                if let Some(e) = district.copy(c, shape, &derived, position, start) {
+                    page.push(e);
+                    position += 1;
                 }
             }
-            let _ = pages.send(page);
-        });
-        for page in next_page {
-            load.push(&page)?;
         }
-        anyhow::Ok(())
-    })?;
+        if page.len() >= PAGE {
+            let full = std::mem::replace(&mut page, Vec::with_capacity(PAGE + 2_000));
+            load.push(full)?;
+        }
+    }
+    load.push(page)?;
     Ok(load.finish()?)
 }
 
 /// Events handed to the loader at once.
 const PAGE: usize = 20_000;
 
+/// An id of the template as its copies need it: the id, and its slot among the ids the
+/// domain derives ([`Derived`]; `None` for an id drawn at random, which is masked).
+#[derive(Debug, Clone, Copy)]
+struct Id {
+    template: Uuid,
+    slot: Option<u32>,
+}
+
+/// Every district's ids for the template's that the domain derives from other ids or names
+/// (users, obligations, reminders). Each template id some district derives is numbered
+/// once (its slot), and the districts' ids for a slot lie side by side, so copying a
+/// template event into every district in turn reads one run of memory, without hashing.
+#[derive(Debug, Default)]
+struct Derived {
+    slots: HashMap<Uuid, u32>,
+    districts: usize,
+    /// District d's id for slot s at `s * districts + d`; `None` where it derives none
+    /// (district 0, whose ids are the template's), and the id is masked.
+    ids: Vec<Option<Uuid>>,
+}
+
+impl Derived {
+    /// From each district's derived ids (template's → its own), by district number.
+    fn of(by_district: &[HashMap<Uuid, Uuid>]) -> Self {
+        let mut slots = HashMap::new();
+        for derived in by_district {
+            for id in derived.keys() {
+                let next = slots.len() as u32;
+                slots.entry(*id).or_insert(next);
+            }
+        }
+        let districts = by_district.len();
+        let mut ids = vec![None; slots.len() * districts];
+        for (d, derived) in by_district.iter().enumerate() {
+            for (template, own) in derived {
+                ids[slots[template] as usize * districts + d] = Some(*own);
+            }
+        }
+        Self {
+            slots,
+            districts,
+            ids,
+        }
+    }
+
+    fn id(&self, template: Uuid) -> Id {
+        Id {
+            template,
+            slot: self.slots.get(&template).copied(),
+        }
+    }
+
+    fn get(&self, slot: u32, district: u32) -> Option<Uuid> {
+        self.ids[slot as usize * self.districts + district as usize]
+    }
+}
+
 /// What a template event is made of, found once for every district's copy: where the ids
 /// in its payload are, its stream's category and id, its actor's login.
 #[derive(Debug)]
 struct Shape {
     /// Byte offsets of the ids in the payload, with the ids.
-    ids: Vec<(usize, Uuid)>,
+    ids: Vec<(usize, Id)>,
     /// `category-<id>`; `None` for a one-off stream (district 0's only).
-    stream: Option<(String, Uuid)>,
-    /// The login of a `user:` actor.
-    login: Option<String>,
+    stream: Option<(String, Id)>,
+    event_id: Id,
+    correlation_id: Option<Id>,
+    causation_id: Option<Id>,
+    /// The login of a `user:` actor, by its place in the template's logins.
+    login: Option<usize>,
     /// A registration, whose username changes with the district.
     registers_user: bool,
 }
 
 impl Shape {
-    fn of(c: &CopiedEvent) -> Self {
+    fn of(c: &CopiedEvent, slots: &Derived, logins: &[String]) -> Self {
         let e = &c.event;
         Self {
-            ids: uuids_in(e.payload.as_str()),
+            ids: uuids_in(e.payload.as_str())
+                .into_iter()
+                .map(|(at, u)| (at, slots.id(u)))
+                .collect(),
             stream: e
                 .stream
                 .as_str()
                 .split_once('-')
-                .and_then(|(cat, id)| Some((cat.to_owned(), Uuid::parse_str(id).ok()?))),
-            login: e.actor.as_str().strip_prefix("user:").map(str::to_owned),
+                .and_then(|(cat, id)| Some((cat.to_owned(), slots.id(Uuid::parse_str(id).ok()?)))),
+            event_id: slots.id(e.event_id),
+            correlation_id: e.correlation_id.map(|u| slots.id(u)),
+            causation_id: e.causation_id.map(|u| slots.id(u)),
+            login: e
+                .actor
+                .as_str()
+                .strip_prefix("user:")
+                .and_then(|name| logins.iter().position(|l| l == name)),
             registers_user: e.event_type.as_str() == "UserRegistered",
         }
     }
@@ -240,44 +304,60 @@ struct District {
     number: u32,
     /// XORed into every id (0 for district 0).
     mask: u128,
-    /// The template's ids that the domain derives from other ids or names (users,
-    /// obligations, reminders) → this district's, derived again from its own.
-    derived: HashMap<Uuid, Uuid>,
-    /// The template's actors → this district's.
-    actors: HashMap<String, Actor>,
+    /// This district's actors for the template's logins, in their order.
+    actors: Vec<Actor>,
 }
 
 impl District {
-    fn new(number: u32, derivation: &Derivation) -> Self {
+    /// Every district's, with the derived ids (template's → its own) still by the
+    /// template's; made on two threads, the derivations being most of the work.
+    fn all(
+        districts: u32,
+        derivation: &Derivation,
+    ) -> anyhow::Result<Vec<(Self, HashMap<Uuid, Uuid>)>> {
+        let make = |numbers: std::ops::Range<u32>| -> Vec<_> {
+            numbers.map(|d| Self::new(d, derivation)).collect()
+        };
+        let half = districts / 2;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| make(half..districts));
+            let mut all = make(0..half);
+            all.extend(
+                second.join().map_err(|_| {
+                    anyhow::anyhow!("a thread deriving the districts' ids panicked")
+                })?,
+            );
+            Ok(all)
+        })
+    }
+
+    fn new(number: u32, derivation: &Derivation) -> (Self, HashMap<Uuid, Uuid>) {
         let mut district = Self {
             number,
             mask: if number == 0 { 0 } else { mask(number) },
-            derived: HashMap::new(),
-            actors: HashMap::new(),
+            actors: Vec::new(),
         };
         if number == 0 {
-            return district;
+            return (district, HashMap::new());
         }
         district.actors = derivation
             .logins
             .iter()
-            .map(|name| {
-                let actor = Actor::from_stored(format!("user:{}", username(name, number)));
-                (name.clone(), actor)
-            })
+            .map(|name| Actor::from_stored(format!("user:{}", username(name, number))))
             .collect();
         let mask = district.mask;
-        district.derived = derivation.ids(|u| Uuid::from_u128(u.as_u128() ^ mask), number);
-        district
+        let derived = derivation.ids(|u| Uuid::from_u128(u.as_u128() ^ mask), number);
+        (district, derived)
     }
 
-    fn id(&self, u: Uuid) -> Uuid {
+    /// Its id for a template's.
+    fn id(&self, id: Id, derived: &Derived) -> Uuid {
         if self.number == 0 {
-            return u;
+            return id.template;
         }
-        match self.derived.get(&u) {
-            Some(v) => *v,
-            None => Uuid::from_u128(u.as_u128() ^ self.mask),
+        match id.slot.and_then(|s| derived.get(s, self.number)) {
+            Some(v) => v,
+            None => Uuid::from_u128(id.template.as_u128() ^ self.mask),
         }
     }
 
@@ -287,32 +367,49 @@ impl District {
         &self,
         c: &CopiedEvent,
         shape: &Shape,
+        derived: &Derived,
         position: u64,
         start: u64,
     ) -> Option<CopiedEvent> {
         let e = &c.event;
-        let mut event = e.clone();
-        event.position = position;
-        if self.number > 0 {
-            let (category, id) = shape.stream.as_ref()?;
-            let mut buf = Uuid::encode_buffer();
-            let mut stream = String::with_capacity(category.len() + 37);
-            stream.push_str(category);
-            stream.push('-');
-            stream.push_str(self.id(*id).hyphenated().encode_lower(&mut buf));
-            event.stream = StreamName::from_stored(stream);
-            event.event_id = self.id(e.event_id);
-            event.correlation_id = e.correlation_id.map(|u| self.id(u));
-            event.causation_id = e.causation_id.map(|u| self.id(u));
-            if let Some(actor) = shape.login.as_ref().and_then(|l| self.actors.get(l)) {
-                event.actor = actor.clone();
-            }
-            let mut payload = splice_ids(e.payload.as_str(), &shape.ids, |u| self.id(u));
-            if shape.registers_user {
-                payload = rename_user(&payload, self.number);
-            }
-            event.payload = Payload::from_stored(payload);
+        if self.number == 0 {
+            let mut event = e.clone();
+            event.position = position;
+            return Some(CopiedEvent {
+                event,
+                append_start: start,
+            });
         }
+        let id = |i| self.id(i, derived);
+        let (category, stream_id) = shape.stream.as_ref()?;
+        let mut buf = Uuid::encode_buffer();
+        let mut stream = String::with_capacity(category.len() + 37);
+        stream.push_str(category);
+        stream.push('-');
+        stream.push_str(id(*stream_id).hyphenated().encode_lower(&mut buf));
+        let mut payload = splice_ids(e.payload.as_str(), &shape.ids, id);
+        if shape.registers_user {
+            payload = rename_user(&payload, self.number);
+        }
+        // Made field by field, not cloned and overwritten: the template's names are shared
+        // with the thread that drops the pages, and every clone of one is a write to it.
+        let event = RecordedEvent {
+            position,
+            stream: StreamName::from_stored(stream),
+            version: e.version,
+            event_id: id(shape.event_id),
+            event_type: e.event_type.clone(),
+            schema_version: e.schema_version,
+            occurred_at: e.occurred_at,
+            recorded_at: e.recorded_at,
+            actor: match shape.login.and_then(|l| self.actors.get(l)) {
+                Some(actor) => actor.clone(),
+                None => e.actor.clone(),
+            },
+            correlation_id: shape.correlation_id.map(id),
+            causation_id: shape.causation_id.map(id),
+            payload: Payload::from_stored(payload),
+        };
         Some(CopiedEvent {
             event,
             append_start: start,
@@ -384,8 +481,9 @@ fn uuids_in(text: &str) -> Vec<(usize, Uuid)> {
     found
 }
 
-/// `text` with the ids at `ids` (from [`uuids_in`]) replaced by `f` of them.
-fn splice_ids(text: &str, ids: &[(usize, Uuid)], f: impl Fn(Uuid) -> Uuid) -> String {
+/// `text` with the ids at `ids` (from [`uuids_in`], or the same places with what the caller
+/// knows of each id) replaced by `f` of them.
+fn splice_ids<I: Copy>(text: &str, ids: &[(usize, I)], f: impl Fn(I) -> Uuid) -> String {
     let mut out = String::with_capacity(text.len());
     let mut buf = Uuid::encode_buffer();
     let mut copied = 0;
