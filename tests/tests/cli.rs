@@ -518,5 +518,8 @@ fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
         .unwrap();
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(err.contains("--cache-mib") && err.contains("16..=65536"), "{err}");
+    assert!(
+        err.contains("--cache-mib") && err.contains("16..=65536"),
+        "{err}"
+    );
 }
