@@ -114,6 +114,16 @@ fn every_copy_maps_the_template_one_to_one(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_districts_are_the_demo_three_times_over_with_their_own_ids_and_logins() {
     let template = seed::template().await.expect("the template district");
+    // Lived through the application service again: the same events in the same order
+    // (each instant's steps run in the plan's order, not side by side).
+    let lived_again = seed::template().await.expect("the template district again");
+    let first_difference = template.iter().zip(&lived_again).position(|(a, b)| a != b);
+    assert!(
+        template == lived_again,
+        "the same template every time: {} and {} events, first difference at {first_difference:?}",
+        template.len(),
+        lived_again.len()
+    );
     let dir = tempfile::tempdir().expect("a directory");
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
     let load = |path: &Path| store_sqlite::BulkLoad::begin(path).expect("an empty log");

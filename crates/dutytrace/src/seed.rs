@@ -125,14 +125,22 @@ pub async fn template() -> anyhow::Result<Vec<CopiedEvent>> {
     let clock = Arc::new(ManualClock::new(plan::now()));
     let opened = stores::open(&url, None, clock.clone()).await?;
     let result = async {
-        demo_seed::prepare(opened.log.clone(), clock.clone(), &plan).await?;
+        // In the plan's order, so that the template, and so the seeded log, is the same
+        // every time.
+        demo_seed::prepare_with(
+            opened.log.clone(),
+            clock.clone(),
+            &plan,
+            demo_seed::Order::Planned,
+        )
+        .await?;
         clock.set(plan::now());
         for projection in serve::projections() {
             projector::catch_up(opened.log.clone(), &opened.models, projection).await?;
         }
         let clock: Arc<dyn Clock> = clock.clone();
         Watcher::new(opened.log.clone(), opened.models.clone(), clock)
-            .pass()
+            .pass_with(1)
             .await?;
         let head = opened.log.head().await?;
         let mut events = Vec::with_capacity(head as usize);

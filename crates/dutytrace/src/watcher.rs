@@ -60,6 +60,13 @@ impl Watcher {
     /// must have applied the log up to its head first, or reminders whose entries it has
     /// not seen yet could be appended wrongly ([`run`] waits for it).
     pub async fn pass(&self) -> anyhow::Result<Pass> {
+        self.pass_with(CONCURRENCY).await
+    }
+
+    /// [`Watcher::pass`] with at most `concurrency` appends in flight; with 1, the
+    /// reminders are appended one by one in the order they were found, so the same board
+    /// always gives the same log (`dutytrace seed`'s template).
+    pub async fn pass_with(&self, concurrency: usize) -> anyhow::Result<Pass> {
         let now = self.clock.now();
         let today = local_date(now);
         let models = self.models.clone();
@@ -106,7 +113,7 @@ impl Watcher {
             }
         });
         let mut pass = Pass::default();
-        let mut results = stream::iter(appends).buffer_unordered(CONCURRENCY);
+        let mut results = stream::iter(appends).buffer_unordered(concurrency.max(1));
         while let Some(r) = results.next().await {
             if r? {
                 pass.already += 1;

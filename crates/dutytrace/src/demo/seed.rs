@@ -43,6 +43,27 @@ pub async fn prepare(
     clock: Arc<ManualClock>,
     plan: &Plan,
 ) -> anyhow::Result<Prepared> {
+    prepare_with(log, clock, plan, Order::Waves).await
+}
+
+/// How the steps of one instant run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Steps on distinct streams together (the demo's seeding: faster on a disk, but
+    /// the log's order within an instant varies from run to run).
+    Waves,
+    /// One after another in the plan's order: the same log every time (`dutytrace seed`'s
+    /// template).
+    Planned,
+}
+
+/// [`prepare`], running each instant's steps in `order`.
+pub async fn prepare_with(
+    log: Arc<dyn EventStore>,
+    clock: Arc<ManualClock>,
+    plan: &Plan,
+    order: Order,
+) -> anyhow::Result<Prepared> {
     let steps = plan.steps();
     let expected = steps.len() as u64;
     let head = log.head().await?;
@@ -70,7 +91,7 @@ pub async fn prepare(
     }
     let started = Instant::now();
     let app = App::new(log.clone(), clock.clone());
-    run(&app, &clock, steps).await?;
+    run(&app, &clock, steps, order).await?;
     Ok(Prepared::Seeded {
         events: log.head().await?,
         resumed,
@@ -78,8 +99,14 @@ pub async fn prepare(
     })
 }
 
-/// Runs `steps` in order: the clock at each instant, that instant's steps together.
-pub async fn run(app: &App, clock: &ManualClock, steps: Vec<Step>) -> anyhow::Result<()> {
+/// Runs `steps` in order: the clock at each instant, that instant's steps together
+/// ([`Order::Waves`]) or one by one ([`Order::Planned`]).
+pub async fn run(
+    app: &App,
+    clock: &ManualClock,
+    steps: Vec<Step>,
+    order: Order,
+) -> anyhow::Result<()> {
     let mut steps = steps.into_iter().peekable();
     while let Some(first) = steps.next() {
         let at = first.at;
@@ -88,6 +115,15 @@ pub async fn run(app: &App, clock: &ManualClock, steps: Vec<Step>) -> anyhow::Re
             batch.push(next);
         }
         clock.set(at);
+        if order == Order::Planned {
+            for step in batch {
+                let key = step.key.clone();
+                one(app, step)
+                    .await
+                    .with_context(|| format!("demo step {key}"))?;
+            }
+            continue;
+        }
         // Waves of distinct streams: two steps on one stream keep their planned order.
         while !batch.is_empty() {
             let mut streams = HashSet::new();
