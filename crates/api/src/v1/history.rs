@@ -138,13 +138,15 @@ pub(crate) async fn collect(
 
 /// Every stream of a cadre's record as of `as_of`: the cadre's own, their personal
 /// obligations' entries and reminders, their filings, the problems naming them and the
-/// accountability decisions and talks about them.
+/// accountability decisions and talks about them — once the read models have applied the
+/// log up to `head`, the head when the request came (before its `HistoryRead`, which none
+/// of them folds: waiting for it too cost a read by another a few milliseconds).
 pub(crate) async fn cadre_streams(
     s: &AppState,
     id: CadreId,
     as_of: DateTime<Utc>,
+    head: u64,
 ) -> Result<Vec<String>, ApiError> {
-    let head = s.store.head().await?;
     for model in [BOARD, "filings", "ledger", "accountability"] {
         s.wait_for(model, head).await?;
     }
@@ -212,19 +214,28 @@ pub(crate) fn purpose(given: Option<&str>) -> Result<String, ApiError> {
         .unwrap_or_default())
 }
 
-/// Checks that cadre `id` exists and is in the reader's scope (404 otherwise, nothing
-/// recorded), then records the read of their record (`HistoryRead`) unless it is the
-/// reader's own: if it cannot be recorded, it is not served.
-pub(crate) async fn record_read(
+/// What a read of a cadre's record is about, for its `HistoryRead`.
+pub(crate) struct Read<'a, R: Serialize> {
+    pub(crate) id: CadreId,
+    pub(crate) as_of: Option<DateTime<Utc>>,
+    pub(crate) purpose: String,
+    pub(crate) route: &'a str,
+    pub(crate) request: &'a R,
+}
+
+/// Checks that cadre `read.id` exists and is in the reader's scope (404 otherwise, nothing
+/// recorded), then records the read (`HistoryRead`, unless it is the reader's own) while
+/// `gather` collects the answer: the answer is returned only once the read is recorded,
+/// and a read that cannot be recorded is not served. Side by side, a read by another costs
+/// about the longer of the two, not both (the record is a durable append).
+pub(crate) async fn served_once_recorded<T, R: Serialize>(
     s: &AppState,
     acting: &Acting,
-    id: CadreId,
-    as_of: Option<DateTime<Utc>>,
-    purpose: String,
-    route: &str,
-    request: &impl Serialize,
-) -> Result<(), ApiError> {
+    read: Read<'_, R>,
+    gather: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
     let missing = || ApiError::not_found("no such cadre");
+    let id = read.id;
     if !acting.reader()?.sees_cadre(id) {
         return Err(missing());
     }
@@ -232,6 +243,24 @@ pub(crate) async fn record_read(
     if s.store.stream_version(&cadre_stream).await? == 0 {
         return Err(missing());
     }
+    let record = record_read(s, acting, read);
+    let ((), answer) = tokio::try_join!(record, gather)?;
+    Ok(answer)
+}
+
+/// Records a read of cadre `read.id`'s record (`HistoryRead`) unless it is the reader's own.
+async fn record_read<R: Serialize>(
+    s: &AppState,
+    acting: &Acting,
+    read: Read<'_, R>,
+) -> Result<(), ApiError> {
+    let Read {
+        id,
+        as_of,
+        purpose,
+        route,
+        request,
+    } = read;
     if acting.principal.cadre() != Some(id) {
         let read = HistoryRead {
             reader: acting.user_id(),
@@ -275,9 +304,19 @@ pub async fn cadre_history(
     let as_asked = q.as_of.is_some().then_some(as_of);
     let request = (&q.as_of, &purpose);
     let route = format!("GET /cadres/{id}/history");
-    record_read(&s, &acting, id, as_asked, purpose.clone(), &route, &request).await?;
-    let streams = cadre_streams(&s, id, as_of).await?;
-    let events = collect(&s, streams, &window).await?;
+    let head = s.store.head().await?;
+    let read = Read {
+        id,
+        as_of: as_asked,
+        purpose: purpose.clone(),
+        route: &route,
+        request: &request,
+    };
+    let gather = async {
+        let streams = cadre_streams(&s, id, as_of, head).await?;
+        collect(&s, streams, &window).await
+    };
+    let events = served_once_recorded(&s, &acting, read, gather).await?;
     Ok(Json(History {
         cadre_id: id,
         as_of,

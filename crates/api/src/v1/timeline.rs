@@ -232,9 +232,19 @@ pub async fn cadre_diff(
     let (from, to) = instants(&s, &q)?;
     let purpose = super::history::purpose(q.purpose.as_deref())?;
     let route = format!("GET /cadres/{id}/history/diff");
-    super::history::record_read(&s, &acting, id, Some(to), purpose, &route, &q).await?;
-    let streams = cadre_streams(&s, id, to).await?;
-    let events = between(&s, streams, from, to).await?;
+    let head = s.store.head().await?;
+    let read = super::history::Read {
+        id,
+        as_of: Some(to),
+        purpose,
+        route: &route,
+        request: &q,
+    };
+    let gather = async {
+        let streams = cadre_streams(&s, id, to, head).await?;
+        between(&s, streams, from, to).await
+    };
+    let events = super::history::served_once_recorded(&s, &acting, read, gather).await?;
     let (then, now) = s
         .views
         .query(move |c| {

@@ -128,3 +128,35 @@ async fn a_purpose_is_1_to_200_characters_and_a_bad_one_records_nothing() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(access_log(&w).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_read_that_cannot_be_recorded_is_not_served() {
+    let w = World::build().await;
+    let path = "/api/v1/cadres/{ma}/history?purpose=%E5%B9%B4%E5%BA%A6%E8%80%83%E6%A0%B8";
+    let r = w.call("auditor", "GET", path, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.json["events"].as_array().is_some_and(|e| !e.is_empty()));
+    // The log now refuses every record of a read (and nothing else): the history is read
+    // while the record is being appended, but not served without it.
+    let log = rusqlite::Connection::open(w.t.dir.path().join("log.db")).unwrap();
+    log.execute_batch(
+        "CREATE TRIGGER refuse_reads BEFORE INSERT ON events WHEN new.stream LIKE 'access-%' \
+         BEGIN SELECT RAISE(ABORT, 'reads cannot be recorded'); END;",
+    )
+    .unwrap();
+    let head = w.t.store.head().await.unwrap();
+    let r = w.call("auditor", "GET", path, None).await;
+    assert!(r.status.is_server_error(), "{}: {}", r.status, r.text);
+    assert!(r.json.get("events").is_none(), "{}", r.text);
+    assert!(!r.text.contains("DutyRecorded"), "{}", r.text);
+    let diff = "/api/v1/cadres/{ma}/history/diff?from=2026-01-01T00:00:00Z&to=2026-06-30T00:00:00Z";
+    let r = w.call("auditor", "GET", diff, None).await;
+    assert!(r.status.is_server_error(), "{}: {}", r.status, r.text);
+    assert_eq!(w.t.store.head().await.unwrap(), head, "nothing recorded");
+    // Reading one's own history records nothing, so it is still served.
+    let r = w
+        .call("team_member", "GET", "/api/v1/cadres/{ma}/history", None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(access_log(&w).await.len(), 1);
+}
