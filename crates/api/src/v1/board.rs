@@ -97,15 +97,7 @@ pub async fn board(
             None => {
                 let (totals, rows) = overview_at(&s, key, as_of).await?;
                 let overdue = overdue_by_unit(&s, key, as_of).await?;
-                let units = board_rows(rows.iter().cloned(), &overdue);
-                let tail = Arc::new(
-                    Tail::of(&BoardTail {
-                        totals,
-                        overdue_problems: units.iter().map(|u| u.overdue_problems).sum(),
-                        units,
-                    })
-                    .map_err(ApiError::internal)?,
-                );
+                let tail = Arc::new(tail(totals, board_rows(rows.iter().cloned(), &overdue))?);
                 s.caches.board_tail.put(cache_key, tail.clone());
                 tail
             }
@@ -116,13 +108,7 @@ pub async fn board(
     let visible = visible_rows(scope, &rows);
     let totals = totals_of(&visible);
     let overdue = overdue_by_unit(&s, key, as_of).await?;
-    let units = board_rows(visible.into_iter(), &overdue);
-    let tail = Tail::of(&BoardTail {
-        totals,
-        overdue_problems: units.iter().map(|u| u.overdue_problems).sum(),
-        units,
-    })
-    .map_err(ApiError::internal)?;
+    let tail = tail(totals, board_rows(visible.into_iter(), &overdue))?;
     // Made for this request alone: compressed only if that pays.
     let gzip = gzip && tail.len() >= crate::spliced::WORTH_COMPRESSING;
     Ok(tail.answer(&head, gzip))
@@ -143,6 +129,16 @@ struct BoardTail {
     totals: LightCounts,
     overdue_problems: u32,
     units: Vec<BoardRow>,
+}
+
+/// The board after its `as_of`: `totals` and the rows, with their overdue problems summed.
+fn tail(totals: LightCounts, units: Vec<BoardRow>) -> Result<Tail, ApiError> {
+    Tail::of(&BoardTail {
+        totals,
+        overdue_problems: units.iter().map(|u| u.overdue_problems).sum(),
+        units,
+    })
+    .map_err(ApiError::internal)
 }
 
 /// Board rows of `lights`, each unit's with its overdue problems.
