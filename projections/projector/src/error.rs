@@ -16,6 +16,11 @@ pub enum ProjectionError {
     /// The read-model database refused or failed a statement.
     #[error("read-model database: {0}")]
     Database(String),
+    /// The read-model file cannot be written now — its disk is full, or read-only, or
+    /// failing — and nothing of the batch was written: a live projector waits and applies
+    /// it again from its checkpoint (see [`ProjectionError::is_transient`]).
+    #[error("the read-model file cannot be written now: {0}")]
+    Storage(String),
     /// The fold cannot handle this event (e.g. its payload does not parse).
     #[error("event at position {position} cannot be projected: {reason}")]
     Event { position: u64, reason: String },
@@ -82,9 +87,32 @@ impl ProjectionError {
     }
 }
 
+impl ProjectionError {
+    /// Whether the failure is of the storage rather than of the fold or the log's content:
+    /// the read-model file full, read-only or failing, or the log unreachable or full. A
+    /// live projector waits it out and goes on from its checkpoint instead of stopping.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::Storage(_) | Self::Store(StoreError::Unavailable(_) | StoreError::StorageFull(_))
+        )
+    }
+}
+
 impl From<rusqlite::Error> for ProjectionError {
     fn from(e: rusqlite::Error) -> Self {
-        Self::Database(e.to_string())
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            // SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR_* (a write or sync refused: ENOSPC
+            // on shared memory, EROFS, EIO) and SQLITE_CANTOPEN: the disk, not the data.
+            Some(
+                ErrorCode::DiskFull
+                | ErrorCode::ReadOnly
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::CannotOpen,
+            ) => Self::Storage(e.to_string()),
+            _ => Self::Database(e.to_string()),
+        }
     }
 }
 

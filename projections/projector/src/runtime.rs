@@ -10,6 +10,7 @@ use crate::rebuild::{RebuildReport, blocking, close, rebuild_in_place};
 use crate::target::{Start, Target};
 use event_store::{EventStore, Subscription};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
@@ -176,6 +177,31 @@ impl ProjectorHandle {
     }
 }
 
+/// The pace of a projector's retries while its read-model file cannot be written: the
+/// wait doubles (from 250 ms to 5 s) while it fails at the same position.
+#[derive(Debug, Default)]
+struct Stall {
+    position: Option<u64>,
+    wait: Duration,
+}
+
+impl Stall {
+    const FIRST: Duration = Duration::from_millis(250);
+    const LONGEST: Duration = Duration::from_secs(5);
+
+    /// Sets the next wait after a failure at `position`; whether a new stall begins there.
+    fn next(&mut self, position: u64) -> bool {
+        if self.position == Some(position) {
+            self.wait = (self.wait * 2).min(Self::LONGEST);
+            false
+        } else {
+            self.position = Some(position);
+            self.wait = Self::FIRST;
+            true
+        }
+    }
+}
+
 /// The projector task's state.
 struct Run {
     store: Arc<dyn EventStore>,
@@ -242,6 +268,7 @@ impl Run {
             "projector running"
         );
         self.set(Some(target.position()), ProjectorState::Running);
+        let mut stall = Stall::default();
         loop {
             let sub = Subscription::new(
                 self.store.clone(),
@@ -253,7 +280,24 @@ impl Run {
             let status = self.status.clone();
             let progress = move |p| status.send_modify(|s| s.position = p);
             let batch = self.options.batch_size();
-            let (t, command) = fold(target, sub, batch, None, commands.recv(), progress).await?;
+            let (t, command) = match fold(target, sub, batch, None, commands.recv(), progress).await
+            {
+                Ok(folded) => folded,
+                // The read-model file cannot be written now (disk full, read-only): the
+                // batch rolled back whole; wait, open the tables again at their
+                // checkpoint and go on, rather than stop until the next restart.
+                Err(e) if e.is_transient() => {
+                    match self.stalled(e, &mut commands, &mut stall).await? {
+                        Some(t) => {
+                            target = t;
+                            self.set(Some(target.position()), ProjectorState::Running);
+                            continue;
+                        }
+                        None => return Ok(()),
+                    }
+                }
+                Err(e) => return Err(e),
+            };
             target = t;
             match command.flatten() {
                 None | Some(Command::Shutdown) => {
@@ -278,6 +322,57 @@ impl Run {
                     self.set(Some(target.position()), ProjectorState::Running);
                     let _ = reply.send(result);
                 }
+            }
+        }
+    }
+
+    /// Waits out a read-model file that cannot be written (`error`, transient), then opens
+    /// the projection's tables again at their checkpoint, while still answering `commands`:
+    /// the target to go on with, or `None` if told to shut down meanwhile, or the error
+    /// that is not of the disk after all. A rebuild asked for meanwhile is refused with the
+    /// error. `stall` paces the waits: they grow while the same batch keeps failing, and
+    /// start short again once the projector got further.
+    async fn stalled(
+        &self,
+        mut error: ProjectionError,
+        commands: &mut mpsc::Receiver<Command>,
+        stall: &mut Stall,
+    ) -> Result<Option<Target>, ProjectionError> {
+        let name = self.projection.name();
+        let at = self.status.borrow().position;
+        if stall.next(at) {
+            tracing::warn!(
+                projection = name,
+                position = at,
+                error = %error,
+                "the read model cannot be written now; the projector waits and goes on from its checkpoint"
+            );
+        }
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(stall.wait) => {}
+                command = commands.recv() => match command {
+                    None | Some(Command::Shutdown) => return Ok(None),
+                    Some(Command::Rebuild(reply)) => {
+                        let _ = reply.send(Err(error.clone()));
+                        continue;
+                    }
+                },
+            }
+            match self.open().await {
+                Ok((target, _)) => {
+                    tracing::debug!(
+                        projection = name,
+                        position = target.position(),
+                        "the projector tries again"
+                    );
+                    return Ok(Some(target));
+                }
+                Err(e) if e.is_transient() => {
+                    error = e;
+                    stall.next(at);
+                }
+                Err(e) => return Err(e),
             }
         }
     }

@@ -155,6 +155,10 @@ impl Target {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !events.is_empty() {
             self.projection.apply_batch(&tx, events).map_err(|e| {
+                // The disk, not the batch: the projector applies it again once it can.
+                if e.is_transient() {
+                    return e;
+                }
                 let (first, last) = (events[0].position, events[events.len() - 1].position);
                 tracing::error!(
                     projection = name,

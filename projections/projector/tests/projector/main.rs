@@ -57,6 +57,29 @@ async fn a_failing_batch_leaves_rows_and_checkpoint_at_the_last_good_batch() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_stalls_the_projector_which_goes_on_from_its_checkpoint_when_there_is_room() {
+    let w = World::new();
+    let head = w.append(STREAMS, 35).await;
+    let times = Arc::new(std::sync::atomic::AtomicU64::new(3));
+    let full = Tally {
+        disk_full_at: Some((27, times.clone())),
+        ..Tally::new()
+    };
+    let applied = full.applied.clone();
+    let h = spawn(w.store.clone(), &w.models, Arc::new(full), batches_of(10)).unwrap();
+
+    // Three times the batch 21..=30 finds the disk full and rolls back whole; the projector
+    // neither stops nor skips it, and applies it once there is room.
+    h.wait_for(head).await.unwrap();
+    assert_eq!(times.load(Ordering::SeqCst), 0, "it failed three times");
+    assert_eq!(counts(&w.reader()), (35, 35, 35));
+    assert_eq!(h.status().state, ProjectorState::Running);
+    // 35 events, and 7 of the batch 21..=30 again for each of the three failures.
+    assert_eq!(applied.load(Ordering::SeqCst), 35 + 3 * 7);
+    h.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_projection_rolls_back_its_batch_and_fails_the_projector() {
     let w = World::new();
     let head = w.append(STREAMS, 12).await;

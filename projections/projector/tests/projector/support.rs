@@ -83,6 +83,9 @@ pub struct Tally {
     pub saw_query_index: Arc<Mutex<Vec<bool>>>,
     /// Per batch applied, whether its file had the derived count's trigger then.
     pub saw_derived: Arc<Mutex<Vec<bool>>>,
+    /// `apply` fails on this position with SQLite's "database or disk is full" as many
+    /// times as the counter says (counting down), then applies it.
+    pub disk_full_at: Option<(u64, Arc<AtomicU64>)>,
 }
 
 impl Tally {
@@ -96,6 +99,7 @@ impl Tally {
             gate: None,
             saw_query_index: Arc::default(),
             saw_derived: Arc::default(),
+            disk_full_at: None,
         }
     }
 
@@ -203,6 +207,15 @@ impl Projection for Tally {
             "INSERT INTO tally_seen (position) VALUES (?1)",
             [e.position as i64],
         )?;
+        if let Some((at, times)) = &self.disk_full_at
+            && *at == e.position
+            && times
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok()
+        {
+            let full = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL);
+            return Err(rusqlite::Error::SqliteFailure(full, None).into());
+        }
         if self.fail_at == Some(e.position) {
             // After this batch's earlier rows were written: they must roll back too.
             return Err(ProjectionError::event(e, "told to fail here"));
