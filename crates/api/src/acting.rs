@@ -143,6 +143,9 @@ impl FromRequestParts<AppState> for Acting {
         let principal = principal_of(s, user)
             .await?
             .ok_or_else(|| ApiError::from(AuthError::InvalidToken))?;
+        if !safe {
+            s.limits.command(&principal.user.username)?;
+        }
         let actor = Actor::new(format!("user:{}", principal.user.username))
             .map_err(|e| ApiError::new("internal", e.to_string()))?;
         let key = header(parts, IDEMPOTENCY_HEADER)?

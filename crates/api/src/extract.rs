@@ -38,6 +38,9 @@ where
                     None => ApiError::invalid("body", detail),
                 })
             }
+            Err(e) if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::new("payload_too_large", e.body_text()))
+            }
             Err(e) => Err(ApiError::malformed(e.body_text())),
         }
     }

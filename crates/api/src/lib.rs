@@ -6,7 +6,8 @@ mod acting;
 mod cache;
 mod extract;
 mod health;
-mod metrics;
+pub mod limits;
+pub mod metrics;
 pub mod notary;
 mod openapi;
 mod problem;
@@ -17,6 +18,8 @@ mod views;
 
 pub use accounts::{ADMIN, ensure_admin};
 pub use acting::{CSRF_HEADER, DIRECTORY, SESSION_COOKIE};
+pub use limits::LimitConfig;
+pub use metrics::Metrics;
 pub use notary::Notary;
 pub use openapi::{document, document_json};
 pub use problem::{ApiError, CODES};
@@ -25,12 +28,16 @@ pub use v1::board::BOARD;
 pub use views::Views;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::get;
 use std::future::Future;
 use tokio::net::TcpListener;
 
-/// Every route of the service: the API, operations and the web dashboard (`web`).
+/// Every route of the service: the API, operations and the web dashboard (`web`), within
+/// the limits of `limits` and counted by `metrics`.
 pub fn router(state: AppState) -> Router {
+    let body_bytes = state.limits.config().body_bytes;
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -40,6 +47,15 @@ pub fn router(state: AppState) -> Router {
         .merge(web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Layers apply to each route after it is matched (so `record` sees the route's
+        // template); the last added runs first. A route's own body limit (the imports')
+        // overrides this one.
+        .layer(DefaultBodyLimit::max(body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .with_state(state)
 }
 

@@ -1,68 +1,349 @@
-//! `/metrics` in the Prometheus text format.
+//! `/metrics` in the OpenMetrics text format (which Prometheus reads), through the Prometheus
+//! project's own client, `prometheus-client`:
+//!
+//! - `dutytrace_http_requests_total{method,route,status}` and
+//!   `dutytrace_http_request_duration_seconds{method,route}` (to the answer's head; a route
+//!   is its template, `/api/v1/units/{id}/obligations`, so the labels stay few);
+//! - `dutytrace_events_appended_total{event_type}` and
+//!   `dutytrace_append_failures_total{error}`: appends by this process, counted by the store
+//!   it writes through ([`Metrics::counting`]);
+//! - `dutytrace_reminders_sent_total{kind}`: the deadline watcher's reminders (履责提醒,
+//!   约谈提醒, overdue rectifications) appended by this process;
+//! - `dutytrace_store_up`, `dutytrace_log_head_position`, and per read model
+//!   `dutytrace_projector_position` and `dutytrace_projector_lag_events`, read when scraped.
 
 use crate::state::AppState;
-use axum::extract::State;
+use async_trait::async_trait;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
-use axum::response::IntoResponse;
-use std::fmt::Write;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use event_store::{
+    AppendResult, CopiedEvent, Direction, EventStore, EventType, ExpectedVersion, Filter, NewEvent,
+    ReadAllPage, RecordedEvent, StoreError, StreamName,
+};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::watch;
 
-/// Metrics of the log and the projectors.
+/// The media type of the answer.
+pub const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EventTypeLabels {
+    event_type: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ErrorLabels {
+    error: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct KindLabels {
+    kind: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ProjectionLabels {
+    projection: String,
+}
+
+type Latencies = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+fn latency_histogram() -> Histogram {
+    // 0.25 ms to about 8 s, doubling.
+    Histogram::new(exponential_buckets(0.000_25, 2.0, 16))
+}
+
+/// What this process counts, shared by its requests and the store it writes through.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latencies: Latencies,
+    appended: Family<EventTypeLabels, Counter>,
+    append_failures: Family<ErrorLabels, Counter>,
+    reminders: Family<KindLabels, Counter>,
+    store_up: Gauge,
+    head: Gauge,
+    positions: Family<ProjectionLabels, Gauge>,
+    lags: Family<ProjectionLabels, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "dutytrace_http_requests",
+            "Requests answered, by method, route and status",
+            requests.clone(),
+        );
+        let latencies = Latencies::new_with_constructor(latency_histogram);
+        registry.register(
+            "dutytrace_http_request_duration_seconds",
+            "Time to the head of each answer, by method and route",
+            latencies.clone(),
+        );
+        let appended = Family::<EventTypeLabels, Counter>::default();
+        registry.register(
+            "dutytrace_events_appended",
+            "Events this process appended to the log, by type",
+            appended.clone(),
+        );
+        let append_failures = Family::<ErrorLabels, Counter>::default();
+        registry.register(
+            "dutytrace_append_failures",
+            "Appends by this process that the store refused or could not make, by error",
+            append_failures.clone(),
+        );
+        let reminders = Family::<KindLabels, Counter>::default();
+        registry.register(
+            "dutytrace_reminders_sent",
+            "Reminders the deadline watcher of this process appended, by kind",
+            reminders.clone(),
+        );
+        let store_up = Gauge::default();
+        registry.register(
+            "dutytrace_store_up",
+            "Whether the event store answers (1) or not (0)",
+            store_up.clone(),
+        );
+        let head = Gauge::default();
+        registry.register(
+            "dutytrace_log_head_position",
+            "Global position of the last event in the log",
+            head.clone(),
+        );
+        let positions = Family::<ProjectionLabels, Gauge>::default();
+        registry.register(
+            "dutytrace_projector_position",
+            "Checkpoint of each read model",
+            positions.clone(),
+        );
+        let lags = Family::<ProjectionLabels, Gauge>::default();
+        registry.register(
+            "dutytrace_projector_lag_events",
+            "Events between the head of the log and each read model",
+            lags.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latencies,
+            appended,
+            append_failures,
+            reminders,
+            store_up,
+            head,
+            positions,
+            lags,
+        }
+    }
+}
+
+impl Metrics {
+    /// `store`, with every append made through it counted here.
+    pub fn counting(self: &Arc<Self>, store: Arc<dyn EventStore>) -> Arc<dyn EventStore> {
+        Arc::new(Counted {
+            inner: store,
+            metrics: self.clone(),
+        })
+    }
+
+    fn appended(&self, types: &[EventType]) {
+        for t in types {
+            let event_type = t.as_str();
+            self.appended
+                .get_or_create(&EventTypeLabels {
+                    event_type: event_type.to_owned(),
+                })
+                .inc();
+            let kind = match event_type {
+                "YellowWeekEntered" => "yellow_week",
+                "AdmonishmentDue" => "admonishment",
+                "RectificationOverdue" => "rectification_overdue",
+                _ => continue,
+            };
+            self.reminders.get_or_create(&KindLabels { kind }).inc();
+        }
+    }
+
+    fn failed(&self, e: &StoreError) {
+        let error = match e {
+            StoreError::WrongExpectedVersion { .. } => "wrong_expected_version",
+            StoreError::IdempotencyConflict { .. } => "idempotency_conflict",
+            StoreError::Invalid(_) => "invalid",
+            StoreError::StorageFull(_) => "storage_full",
+            StoreError::Unavailable(_) => "unavailable",
+            StoreError::Closed => "closed",
+            _ => "internal",
+        };
+        self.append_failures
+            .get_or_create(&ErrorLabels { error })
+            .inc();
+    }
+
+    /// The text of `/metrics`, the gauges read from `state` first.
+    async fn render(&self, state: &AppState) -> String {
+        match state.store.head().await {
+            Ok(head) => {
+                self.store_up.set(1);
+                self.head.set(i64::try_from(head).unwrap_or(i64::MAX));
+            }
+            Err(_) => {
+                self.store_up.set(0);
+            }
+        }
+        for p in state.projector_status().await {
+            let labels = ProjectionLabels { projection: p.name };
+            self.positions
+                .get_or_create(&labels)
+                .set(i64::try_from(p.position).unwrap_or(i64::MAX));
+            match p.lag {
+                Some(lag) => {
+                    self.lags
+                        .get_or_create(&labels)
+                        .set(i64::try_from(lag).unwrap_or(i64::MAX));
+                }
+                // Not known now: say nothing rather than an old figure.
+                None => {
+                    self.lags.remove(&labels);
+                }
+            }
+        }
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}
+
+/// Middleware: counts every answer and times it to its head.
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(request).await;
+    let m = &state.metrics;
+    m.latencies
+        .get_or_create(&RouteLabels {
+            method: method.clone(),
+            route: route.clone(),
+        })
+        .observe(started.elapsed().as_secs_f64());
+    m.requests
+        .get_or_create(&RequestLabels {
+            method,
+            route,
+            status: response.status().as_u16(),
+        })
+        .inc();
+    response
+}
+
+/// Metrics of the requests, the log, the appends and the projectors.
 #[utoipa::path(
     get,
     path = "/metrics",
     tag = "operations",
     security(()),
-    responses((status = 200, description = "The Prometheus text format.", body = String, content_type = "text/plain; version=0.0.4; charset=utf-8"))
+    responses((status = 200, description = "The OpenMetrics text format (read by Prometheus).", body = String, content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8"))
 )]
 pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let mut out = String::new();
-    let head = state.store.head().await;
-    let _ = writeln!(
-        out,
-        "# HELP dutytrace_store_up Whether the event store answers (1) or not (0)."
-    );
-    let _ = writeln!(out, "# TYPE dutytrace_store_up gauge");
-    let _ = writeln!(out, "dutytrace_store_up {}", u8::from(head.is_ok()));
-    if let Ok(head) = head {
-        let _ = writeln!(
-            out,
-            "# HELP dutytrace_log_head_position Global position of the last event in the log."
-        );
-        let _ = writeln!(out, "# TYPE dutytrace_log_head_position gauge");
-        let _ = writeln!(out, "dutytrace_log_head_position {head}");
-    }
-    let projectors = state.projector_status().await;
-    let _ = writeln!(
-        out,
-        "# HELP dutytrace_projector_position Checkpoint of each read model."
-    );
-    let _ = writeln!(out, "# TYPE dutytrace_projector_position gauge");
-    for p in &projectors {
-        let _ = writeln!(
-            out,
-            "dutytrace_projector_position{{projection=\"{}\"}} {}",
-            p.name, p.position
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP dutytrace_projector_lag_events Events between the head of the log and each read model."
-    );
-    let _ = writeln!(out, "# TYPE dutytrace_projector_lag_events gauge");
-    for p in &projectors {
-        if let Some(lag) = p.lag {
-            let _ = writeln!(
-                out,
-                "dutytrace_projector_lag_events{{projection=\"{}\"}} {lag}",
-                p.name
-            );
+    let text = state.metrics.render(&state).await;
+    ([(header::CONTENT_TYPE, OPENMETRICS)], text)
+}
+
+/// A store that counts the appends made through it.
+#[derive(Debug)]
+struct Counted {
+    inner: Arc<dyn EventStore>,
+    metrics: Arc<Metrics>,
+}
+
+#[async_trait]
+impl EventStore for Counted {
+    async fn append(
+        &self,
+        stream: &StreamName,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Result<AppendResult, StoreError> {
+        // Only the types are kept for counting: the events themselves move into the store.
+        let types: Vec<EventType> = events.iter().map(|e| e.event_type.clone()).collect();
+        let result = self.inner.append(stream, expected, events).await;
+        match &result {
+            Ok(r) if !r.deduplicated => self.metrics.appended(&types),
+            Ok(_) => {}
+            Err(e) => self.metrics.failed(e),
         }
+        result
     }
-    (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        out,
-    )
+
+    async fn read_stream(
+        &self,
+        stream: &StreamName,
+        direction: Direction,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        self.inner.read_stream(stream, direction, from, limit).await
+    }
+
+    async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError> {
+        self.inner.stream_version(stream).await
+    }
+
+    async fn read_all(
+        &self,
+        from: u64,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<ReadAllPage, StoreError> {
+        self.inner.read_all(from, filter, limit).await
+    }
+
+    async fn head(&self) -> Result<u64, StoreError> {
+        self.inner.head().await
+    }
+
+    fn watch_head(&self) -> watch::Receiver<u64> {
+        self.inner.watch_head()
+    }
+
+    async fn read_for_copy(&self, from: u64, limit: usize) -> Result<Vec<CopiedEvent>, StoreError> {
+        self.inner.read_for_copy(from, limit).await
+    }
+
+    async fn import(&self, events: Vec<CopiedEvent>) -> Result<u64, StoreError> {
+        self.inner.import(events).await
+    }
 }

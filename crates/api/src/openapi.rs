@@ -189,11 +189,15 @@ fn describe(
         "unauthenticated" | "invalid_token" | "forbidden" => !public,
         "csrf_failed" => command && !public,
         "invalid_credentials" | "locked_out" => signs_in,
+        // per user: commands of a signed-in user, and sign-in attempts per username
+        "rate_limited" => (command && !public) || signs_in,
+        "timed_out" => true,
         "not_found" => has_path_params || command,
         "already_exists"
         | "conflict"
         | "unsupported_media_type"
         | "idempotency_key_reused"
+        | "payload_too_large"
         | "storage_full" => command,
         // answered by the router itself, for any path
         _ => false,

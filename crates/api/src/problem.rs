@@ -36,6 +36,11 @@ pub const CODES: &[(&str, u16, &str)] = &[
         "The data changed while the command ran; try again",
     ),
     (
+        "payload_too_large",
+        413,
+        "The request body is larger than the service accepts",
+    ),
+    (
         "unsupported_media_type",
         415,
         "Send JSON (Content-Type: application/json)",
@@ -61,11 +66,21 @@ pub const CODES: &[(&str, u16, &str)] = &[
         429,
         "Too many failed sign-ins; try again later",
     ),
+    (
+        "rate_limited",
+        429,
+        "Too many requests from this user; wait as Retry-After says",
+    ),
     ("internal", 500, "Internal error"),
     (
         "unavailable",
         503,
         "The service cannot store data right now",
+    ),
+    (
+        "timed_out",
+        503,
+        "The request took too long and was stopped",
     ),
     ("storage_full", 507, "The service has no storage left"),
 ];

@@ -32,6 +32,10 @@ pub struct AppState {
     pub notary: Option<Arc<crate::notary::Notary>>,
     /// The duties that run in one process of a log at a time which this one runs now.
     pub duties: Duties,
+    /// Body sizes, per-user rates and the request deadline (`limits`).
+    pub(crate) limits: Arc<crate::limits::Limits>,
+    /// What `/metrics` counts (`metrics`).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The duties that run in one process of a log at a time (the deadline watcher, the webhook
@@ -116,7 +120,22 @@ impl AppState {
             caches: Arc::default(),
             notary: None,
             duties: Duties::default(),
+            limits: crate::limits::default_limits(),
+            metrics: Arc::default(),
         }
+    }
+
+    /// The same state, with these limits instead of the defaults.
+    pub fn with_limits(mut self, config: crate::limits::LimitConfig) -> Self {
+        self.limits = Arc::new(crate::limits::Limits::new(config));
+        self
+    }
+
+    /// The same state, counting into `metrics` (shared with the store it counts appends of:
+    /// [`crate::Metrics::counting`]).
+    pub fn with_metrics(mut self, metrics: Arc<crate::metrics::Metrics>) -> Self {
+        self.metrics = metrics;
+        self
     }
 
     /// The same state, with checkpoints signed and published by `notary`.

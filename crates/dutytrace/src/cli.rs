@@ -125,6 +125,47 @@ pub struct ServeArgs {
     pub admin: AdminArgs,
     #[command(flatten)]
     pub webhook: WebhookArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// What one client may ask of the service (`api::limits`).
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Commands one signed-in user may send per second, sustained; beyond it they are
+    /// answered 429 with Retry-After.
+    #[arg(long, env = "DUTYTRACE_COMMANDS_PER_SECOND", default_value_t = api::LimitConfig::default().commands_per_second)]
+    pub commands_per_second: u32,
+    /// Commands one user may send at once before that rate applies.
+    #[arg(long, env = "DUTYTRACE_COMMAND_BURST", default_value_t = api::LimitConfig::default().command_burst)]
+    pub command_burst: u32,
+    /// Sign-in attempts per username per minute (bursts of as many).
+    #[arg(long, env = "DUTYTRACE_LOGINS_PER_MINUTE", default_value_t = api::LimitConfig::default().logins_per_minute)]
+    pub logins_per_minute: u32,
+    /// The largest JSON body of a request, in KiB (an oversight import file may be larger).
+    #[arg(long, env = "DUTYTRACE_MAX_BODY_KIB", default_value_t = api::LimitConfig::default().body_bytes / 1024)]
+    pub max_body_kib: usize,
+    /// Seconds a request may take to produce its answer before it is stopped (503).
+    #[arg(long, env = "DUTYTRACE_REQUEST_TIMEOUT", value_name = "SECONDS", default_value_t = api::LimitConfig::default().request_timeout.as_secs())]
+    pub request_timeout: u64,
+}
+
+impl LimitArgs {
+    /// The limits, checked.
+    pub fn config(&self) -> anyhow::Result<api::LimitConfig> {
+        let config = api::LimitConfig {
+            body_bytes: self.max_body_kib.saturating_mul(1024),
+            commands_per_second: self.commands_per_second,
+            command_burst: self.command_burst,
+            logins_per_minute: self.logins_per_minute,
+            login_burst: self.logins_per_minute,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+        };
+        config
+            .validate()
+            .map_err(|e| anyhow::anyhow!("limits: {e}"))?;
+        Ok(config)
+    }
 }
 
 /// Where notifications are delivered.

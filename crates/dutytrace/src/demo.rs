@@ -52,6 +52,8 @@ pub struct DemoArgs {
     pub admin: AdminArgs,
     #[command(flatten)]
     pub webhook: WebhookArgs,
+    #[command(flatten)]
+    pub limits: crate::cli::LimitArgs,
 }
 
 /// After seeding: brings every read model up to date, so the first look at the board
@@ -72,6 +74,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         .password
         .unwrap_or_else(|| Secret::new(DEMO_PASSWORD));
     config::check_admin_password(&admin)?;
+    let limits = args.limits.config()?;
     let webhook = config::webhook(args.webhook.url.as_deref())?;
     let plan = plan::Plan::build();
     let now = args.now.unwrap_or_else(plan::now);
@@ -130,6 +133,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         args.listen,
         Some(admin),
         webhook,
+        limits,
         &args.store,
         move |address| {
             println!(

@@ -40,6 +40,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         config::check_admin_password(password)?;
     }
     let webhook = config::webhook(args.webhook.url.as_deref())?;
+    let limits = args.limits.config()?;
     let clock = config::clock(args.store.now);
     let opened = args.store.open(clock.clone()).await?;
     let store_url = args.store.store.clone();
@@ -49,6 +50,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         args.listen,
         admin,
         webhook,
+        limits,
         &args.store.store,
         |address| {
             println!("dutytrace is serving on http://{address} (store {store_url})");
@@ -67,10 +69,11 @@ pub async fn run(
     listen: SocketAddr,
     admin: Option<Secret>,
     webhook: Option<Webhook>,
+    limits: api::LimitConfig,
     store_url: &str,
     announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    let mut running = start(opened, clock, listen, admin, webhook).await?;
+    let mut running = start_with(opened, clock, listen, admin, webhook, limits).await?;
     tracing::info!(address = %running.address, store = %store_url, "dutytrace is serving");
     announce(running.address);
     if let Some(notary) = &running.state.notary {
@@ -132,6 +135,30 @@ pub async fn start(
     admin: Option<Secret>,
     webhook: Option<Webhook>,
 ) -> anyhow::Result<Running> {
+    start_with(
+        opened,
+        clock,
+        listen,
+        admin,
+        webhook,
+        api::LimitConfig::default(),
+    )
+    .await
+}
+
+/// [`start`], with these limits on each client instead of the defaults.
+pub async fn start_with(
+    opened: stores::Opened,
+    clock: Arc<dyn Clock>,
+    listen: SocketAddr,
+    admin: Option<Secret>,
+    webhook: Option<Webhook>,
+    limits: api::LimitConfig,
+) -> anyhow::Result<Running> {
+    // Every append of this process (commands, reminders, checkpoints' key adoption) goes
+    // through one counting store, so /metrics counts them all.
+    let metrics = Arc::new(api::Metrics::default());
+    let log = metrics.counting(opened.log.clone());
     // Checkpoints go to the same webhook as the notifications.
     let checkpoint_webhook = webhook.clone();
     let mut projectors = Vec::new();
@@ -144,11 +171,13 @@ pub async fn start(
         )?);
     }
     let mut state = api::AppState::new(
-        App::new(opened.log.clone(), clock.clone()),
+        App::new(log.clone(), clock.clone()),
         api::Views::new(opened.models.clone()),
         projectors,
         opened.auth.clone(),
-    );
+    )
+    .with_limits(limits)
+    .with_metrics(metrics);
     {
         let log = opened.base.as_path();
         match api::Notary::open(
@@ -202,7 +231,7 @@ pub async fn start(
     let mut leases = vec![opened.lease(leases::DEADLINE_WATCHER)];
     let (stop_watching, watching) = tokio::sync::watch::channel(false);
     let watcher = {
-        let watcher = Watcher::new(opened.log.clone(), opened.models.clone(), clock);
+        let watcher = Watcher::new(log, opened.models.clone(), clock);
         let state_ = state.clone();
         tokio::spawn(leases::while_held(
             leases::DEADLINE_WATCHER,

@@ -124,7 +124,8 @@ async fn signed_in(s: &AppState, principal: &directory::Principal) -> Result<Res
 }
 
 /// Signs in (登录). A wrong password and an unknown username are the same 401; after five
-/// failures in a row the username is locked for a growing time (429 with `Retry-After`).
+/// failures in a row the username is locked for a growing time (429 `locked_out` with
+/// `Retry-After`); attempts for one username beyond ten a minute are 429 `rate_limited`.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -135,7 +136,7 @@ async fn signed_in(s: &AppState, principal: &directory::Principal) -> Result<Res
     responses(
         (status = 200, description = "Signed in; the token is also set as the `dutytrace_session` cookie.", body = SignedIn),
         (status = 401, description = "Invalid username or password (the same whether or not the user exists).", body = crate::problem::Body),
-        (status = 429, description = "Locked after repeated failures; see `Retry-After`.", body = crate::problem::Body),
+        (status = 429, description = "Locked after repeated failures, or too many attempts for this username; see `Retry-After`.", body = crate::problem::Body),
     )
 )]
 pub async fn login(
@@ -143,6 +144,8 @@ pub async fn login(
     Body(req): Body<Login>,
 ) -> Result<Response, ApiError> {
     let username = req.username.trim().to_ascii_lowercase();
+    // Every attempt counts, right or wrong: guessing is slow even before the lock-out.
+    s.limits.login(&username)?;
     let now = s.app.clock().now();
     let password = req.password;
     let user = s

@@ -54,7 +54,9 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
         ..SqliteOptions::default()
     };
     let sqlite = SqliteStore::open(dir.path().join("log.db"), options).unwrap();
-    let store: Arc<dyn EventStore> = Arc::new(sqlite.clone());
+    // Appends counted for /metrics, as `dutytrace serve` does.
+    let metrics = Arc::new(api::Metrics::default());
+    let store: Arc<dyn EventStore> = metrics.counting(Arc::new(sqlite.clone()));
     let models = ReadModels::open(dir.path().join("log.views.db")).unwrap();
     let mut projectors = Vec::new();
     for p in [
@@ -92,7 +94,8 @@ pub async fn spawn_app_with(now: &str, sessions: SessionPolicy) -> TestApp {
         projectors,
         credentials,
     )
-    .with_notary(Arc::new(notary));
+    .with_notary(Arc::new(notary))
+    .with_metrics(metrics);
     api::ensure_admin(&state, &Secret::new(ADMIN_PASSWORD))
         .await
         .unwrap();
