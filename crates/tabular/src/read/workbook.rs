@@ -18,6 +18,23 @@ pub(super) fn read(bytes: &[u8]) -> Result<Table, ReadError> {
     if bytes.starts_with(OLE_MAGIC) {
         return Err(ReadError::LegacyXls);
     }
+    // calamine trusts some of a workbook's cross-references (0.31 indexes the shared strings
+    // with a cell's number unchecked, and panics when a cell names a string the workbook does
+    // not have; found by fuzzing): a malformed upload is a clear error, not a panic in the
+    // request handler.
+    std::panic::catch_unwind(|| read_cells(bytes)).unwrap_or_else(|panic| {
+        let reason = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ReadError::Xlsx(format!(
+            "the workbook is malformed (the reader failed: {reason})"
+        )))
+    })
+}
+
+fn read_cells(bytes: &[u8]) -> Result<Table, ReadError> {
     let unreadable = |error: calamine::XlsxError| ReadError::Xlsx(error.to_string());
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
     let name = first_worksheet(workbook.sheets_metadata()).ok_or(ReadError::NoWorksheet)?;
@@ -164,6 +181,19 @@ mod tests {
         assert_eq!(date_time(at(0.25)), "06:00:00");
         let duration = ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false);
         assert_eq!(date_time(duration), "36:00:00");
+    }
+
+    #[test]
+    fn a_cell_naming_a_shared_string_the_workbook_lacks_is_an_error_not_a_panic() {
+        // A fuzzer's find (fuzz/corpus/xlsx_import/crash-shared-string-index.xml): the
+        // workbook has no shared strings, its cell A1 says it is shared string 0.
+        let book = include_bytes!("../../tests/fixtures/shared-string-out-of-range.xlsx");
+        match read(book) {
+            Err(ReadError::Xlsx(message)) => {
+                assert!(message.contains("malformed"), "{message}");
+            }
+            other => panic!("expected a malformed workbook, got {other:?}"),
+        }
     }
 
     #[test]
