@@ -221,7 +221,9 @@ impl FromStr for Period {
             None => (Cadence::Yearly, 1),
             Some("once") => (Cadence::Once, 1),
             Some(r) => {
-                let (kind, n) = r.split_at(1);
+                // Checked: "2026-" has nothing to split, "2026-é" no char boundary at 1 (both
+                // panicked, found by fuzzing stored payloads).
+                let (kind, n) = r.split_at_checked(1).ok_or_else(bad)?;
                 let cadence = match kind {
                     "H" => Cadence::HalfYearly,
                     "Q" => Cadence::Quarterly,
@@ -423,7 +425,17 @@ mod tests {
             assert_eq!(serde_json::to_string(&p).unwrap(), format!("\"{key}\""));
         }
         for bad in [
-            "", "26", "2026-Q5", "2026-M7", "2026-M13", "2026-H0", "2026-X1", "year",
+            "",
+            "26",
+            "2026-Q5",
+            "2026-M7",
+            "2026-M13",
+            "2026-H0",
+            "2026-X1",
+            "year",
+            "2026-",
+            "2026-é1",
+            "2026-半年",
         ] {
             assert!(bad.parse::<Period>().is_err(), "{bad}");
         }
