@@ -59,15 +59,72 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the router until `shutdown` resolves, finishing requests in flight.
+/// Serves the router until `shutdown` resolves: from then on no new connection is
+/// accepted, each open one finishes the request it is in and closes, and this returns when
+/// all have (bound the wait with a timeout around it if need be).
+///
+/// Each connection must send a request's head within
+/// [`LimitConfig::header_read_timeout`] (a client that trickles its headers, or opens a
+/// connection and says nothing, is cut off); the rest of the request is read by its handler,
+/// under the request deadline.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt as _;
+
+    let header_timeout = state.limits.config().header_read_timeout;
+    let app = router(state)
+        .map_request(|r: axum::http::Request<hyper::body::Incoming>| r.map(axum::body::Body::new));
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // A connection that failed before it was accepted concerns only its client;
+                // running out of descriptors passes: wait a moment instead of spinning.
+                Err(e) if is_connection_error(&e) => continue,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot accept connections; retrying in 1 s");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "a connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    connections.shutdown().await;
+    Ok(())
+}
+
+fn is_connection_error(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    )
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

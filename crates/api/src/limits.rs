@@ -9,9 +9,11 @@
 //!   failures): `429 rate_limited` with `Retry-After`. GCRA through `governor`, keyed, so one
 //!   user's burst never slows another's. Queries are not rate limited: they change nothing
 //!   and are cached.
-//! - **Time**: a request that has not produced its answer in [`LimitConfig::request_timeout`]
-//!   is answered `503 timed_out` (what it was doing is dropped: a command either committed
-//!   whole before, or not at all). A streamed answer (the export) is timed to its first byte.
+//! - **Time**: a connection must send a request's head within
+//!   [`LimitConfig::header_read_timeout`] or is closed (`crate::serve`); a request that has
+//!   not produced its answer in [`LimitConfig::request_timeout`] is answered `503 timed_out`
+//!   (what it was doing is dropped: a command either committed whole before, or not at all).
+//!   A streamed answer (the export) is timed to its first byte.
 //! - **Headers**: every answer says `X-Content-Type-Options: nosniff`; answers of the API are
 //!   `Cache-Control: no-store` (they are someone's data) unless a handler says otherwise. The
 //!   pages set their own Content-Security-Policy (crate `web`).
@@ -45,6 +47,8 @@ pub struct LimitConfig {
     pub login_burst: u32,
     /// How long a request may take to produce its answer.
     pub request_timeout: Duration,
+    /// How long a connection may take to send a request's head (method, path, headers).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for LimitConfig {
@@ -59,6 +63,7 @@ impl Default for LimitConfig {
             logins_per_minute: 10,
             login_burst: 10,
             request_timeout: Duration::from_secs(60),
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -82,6 +87,12 @@ impl LimitConfig {
             return Err(format!(
                 "the body limit must be at least 1024 bytes, not {}",
                 self.body_bytes
+            ));
+        }
+        if self.header_read_timeout < Duration::from_millis(10) {
+            return Err(format!(
+                "the header read timeout must be at least 10 ms, not {:?}",
+                self.header_read_timeout
             ));
         }
         if self.request_timeout < Duration::from_millis(10) {

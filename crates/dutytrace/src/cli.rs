@@ -160,6 +160,7 @@ impl LimitArgs {
             logins_per_minute: self.logins_per_minute,
             login_burst: self.logins_per_minute,
             request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            ..api::LimitConfig::default()
         };
         config
             .validate()

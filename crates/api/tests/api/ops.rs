@@ -274,3 +274,55 @@ async fn metrics_count_requests_by_route_and_appends_by_type() {
     assert!(m.text.ends_with("# EOF\n"), "{}", m.text);
     t.state.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_connection_that_trickles_its_headers_is_cut_off_and_others_are_served() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut t = spawn_app("2026-01-05T09:00:00+08:00").await;
+    t.state = t.state.clone().with_limits(LimitConfig {
+        header_read_timeout: Duration::from_millis(300),
+        ..LimitConfig::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(api::serve(listener, t.state.clone(), async {
+        let _ = stopped.await;
+    }));
+
+    // Half a request's head, then nothing.
+    let mut slow = tokio::net::TcpStream::connect(address).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: dutytrace\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    // Meanwhile a whole request is answered.
+    let mut quick = tokio::net::TcpStream::connect(address).await.unwrap();
+    quick
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: dutytrace\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    quick.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The slow one is closed at its deadline (hyper may say 408 first).
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the connection was not closed within 5 s");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250),
+        "closed after {waited:?}"
+    );
+    let rest = String::from_utf8_lossy(&rest);
+    assert!(
+        rest.is_empty() || rest.starts_with("HTTP/1.1 408"),
+        "{rest}"
+    );
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    // Stopped: nothing listens any more.
+    assert!(tokio::net::TcpStream::connect(address).await.is_err());
+    t.state.shutdown().await;
+}
