@@ -252,13 +252,23 @@ pub(crate) async fn record(
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    // One structured line per request (`RUST_LOG=api=debug`; JSON with --log-json); a 5xx
+    // is also logged as an error where it is answered (`problem`).
+    tracing::debug!(
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+        "answered"
+    );
     let m = &state.metrics;
     m.latencies
         .get_or_create(&RouteLabels {
             method: method.clone(),
             route: route.clone(),
         })
-        .observe(started.elapsed().as_secs_f64());
+        .observe(elapsed.as_secs_f64());
     m.requests
         .get_or_create(&RequestLabels {
             method,

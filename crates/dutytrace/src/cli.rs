@@ -60,6 +60,14 @@ pub enum Command {
     /// its own ids and logins (`name.dNNN`), for benchmarks and for trying the service at
     /// scale; deterministic.
     Seed(crate::seed::SeedArgs),
+    /// An online, consistent backup of an SQLite log and every file that goes with it (read
+    /// models, credentials, outbox, signing key, published checkpoints) into a new
+    /// directory, with a manifest (head, Merkle root, SHA-256 of each file); the service
+    /// may keep writing.
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup into a new store, verified (file hashes, integrity, the Merkle root
+    /// and every published checkpoint) before anything is put in place; never overwrites.
+    Restore(crate::backup::RestoreArgs),
     /// Measure the event store and projector (see BENCHMARKS.md).
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -282,6 +290,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup(args) => crate::backup::backup_command(args).await,
+        Command::Restore(args) => crate::backup::restore_command(args).await,
         Command::Bench(cmd) => bench::run(cmd).await,
     }
 }
