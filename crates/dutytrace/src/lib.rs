@@ -1,6 +1,7 @@
 //! The `dutytrace` command: argument parsing, wiring of store, projectors and API, and the
 //! operational commands (serve, demo, bench). The binary in `main.rs` only calls [`entry::main`].
 
+pub mod backup;
 pub mod bench;
 pub mod checkpoints;
 pub mod cli;

@@ -73,7 +73,16 @@ pub async fn run(
     store_url: &str,
     announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
+    // Checked before anything starts: a bad value is an error now, not at the stop.
+    let grace = match shutdown_grace() {
+        Ok(grace) => grace,
+        Err(e) => {
+            opened.close().await;
+            return Err(e);
+        }
+    };
     let mut running = start_with(opened, clock, listen, admin, webhook, limits).await?;
+    running.grace = grace;
     tracing::info!(address = %running.address, store = %store_url, "dutytrace is serving");
     announce(running.address);
     if let Some(notary) = &running.state.notary {
@@ -92,6 +101,30 @@ pub async fn run(
         r = running.server_ended() => r?,
     }
     running.stop().await
+}
+
+/// The environment variable bounding how long a stop waits for requests in flight (whole
+/// seconds; default [`SHUTDOWN_GRACE`]).
+pub const SHUTDOWN_GRACE_ENV: &str = "DUTYTRACE_SHUTDOWN_GRACE";
+
+/// How long a stop waits for the requests in flight to be answered before it drops them
+/// and goes on stopping (a client that never finishes sending its request must not keep
+/// the process from stopping; an orchestrator sends SIGKILL after its own grace period, 30 s
+/// in Kubernetes by default).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// [`SHUTDOWN_GRACE_ENV`], or the default.
+fn shutdown_grace() -> anyhow::Result<std::time::Duration> {
+    match std::env::var(SHUTDOWN_GRACE_ENV) {
+        Ok(s) if !s.trim().is_empty() => s
+            .trim()
+            .parse::<u64>()
+            .map(std::time::Duration::from_secs)
+            .map_err(|_| {
+                anyhow::anyhow!("{SHUTDOWN_GRACE_ENV}={s:?}: a whole number of seconds (e.g. 20)")
+            }),
+        _ => Ok(SHUTDOWN_GRACE),
+    }
 }
 
 /// A service started in this process: the projectors and the HTTP server.
@@ -119,6 +152,8 @@ pub struct Running {
     )>,
     /// The leases of the watcher and the outbox, given up when the process stops.
     leases: Vec<stores::DutyLease>,
+    /// How long [`Running::stop`] waits for the requests in flight.
+    pub grace: std::time::Duration,
 }
 
 /// How often the deadline watcher looks for reminders due (and once at start).
@@ -278,6 +313,7 @@ pub async fn start_with(
         signing: (stop_signing, signing),
         outbox,
         leases,
+        grace: SHUTDOWN_GRACE,
     })
 }
 
@@ -346,9 +382,20 @@ impl Running {
     /// Stops the HTTP server (finishing requests in flight), the deadline watcher and the
     /// webhook outbox, then the projectors, then closes the store.
     pub async fn stop(mut self) -> anyhow::Result<()> {
+        // New connections are refused from here on; those open finish the request they
+        // are in (its command answered and in the log), for at most `grace`.
         let _ = self.stop.send(());
-        if let Some(server) = self.server.take() {
-            server.await??;
+        if let Some(mut server) = self.server.take() {
+            match tokio::time::timeout(self.grace, &mut server).await {
+                Ok(ended) => ended??,
+                Err(_) => {
+                    tracing::warn!(
+                        grace_seconds = self.grace.as_secs(),
+                        "requests still in flight after the grace period are dropped"
+                    );
+                    server.abort();
+                }
+            }
         }
         let (stop_watching, watcher) = self.watcher;
         let _ = stop_watching.send(true);
