@@ -51,7 +51,8 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
         crate::metrics::metrics,
         openapi_json,
     ),
-    components(schemas(Problem)),
+    // `EntryId` is named only by a path parameter, which does not collect its schema.
+    components(schemas(Problem, domain::ids::EntryId)),
     tags(
         (name = "organisation", description = "Units, discipline groups, cadres and leaders in charge."),
         (name = "lists", description = "Responsibility lists (责任清单) and annual key tasks."),

@@ -184,6 +184,7 @@ pub struct ListQuery {
     /// The `position` of the last record of the previous page.
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -319,8 +320,10 @@ fn discipline(acting: &Acting) -> Result<(), ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct YearQuery {
     /// The year (default: this year, local).
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// The instant the facts are taken at (RFC 3339; default now).
+    #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
 }
 

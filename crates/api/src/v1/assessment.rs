@@ -11,11 +11,11 @@
 use super::Written;
 use super::accountability::{ACCOUNTABILITY, bounds};
 use crate::acting::Acting;
-use crate::extract::{Body, Params};
+use crate::extract::{Body, Ids as Path, Params};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::assessment::{AssessmentCommand, AssessmentRules, UnitFacts, UnitScore};
@@ -32,6 +32,7 @@ use uuid::Uuid;
 pub struct AsOf {
     /// The instant the scores are computed at (RFC 3339). Default: the finalised scores if
     /// the year is finalised, else now.
+    #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
 }
 
@@ -138,7 +139,7 @@ pub(crate) async fn assessment(
     path = "/api/v1/assessments/{year}",
     operation_id = "get_assessment",
     tag = "assessment",
-    params(("year" = i32, Path, description = "The year."), AsOf),
+    params(("year" = i32, Path, description = "The year, 2000 to 2100.", minimum = 2000, maximum = 2100), AsOf),
     responses((status = 200, description = "The scores.", body = Assessment))
 )]
 pub async fn get(
@@ -163,7 +164,7 @@ pub async fn get(
     path = "/api/v1/assessments/{year}/rules",
     operation_id = "get_assessment_rules",
     tag = "assessment",
-    params(("year" = i32, Path, description = "The year.")),
+    params(("year" = i32, Path, description = "The year, 2000 to 2100.", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "The rules.", body = AssessmentRules))
 )]
 pub async fn rules(
@@ -182,7 +183,7 @@ pub async fn rules(
     path = "/api/v1/assessments/{year}/rules",
     operation_id = "set_assessment_rules",
     tag = "assessment",
-    params(("year" = i32, Path, description = "The year.")),
+    params(("year" = i32, Path, description = "The year, 2000 to 2100.", minimum = 2000, maximum = 2100)),
     request_body = AssessmentRules,
     responses((status = 200, description = "Set (nothing is written if unchanged).", body = Written))
 )]
@@ -207,7 +208,7 @@ pub async fn set_rules(
     path = "/api/v1/assessments/{year}/finalisation",
     operation_id = "finalise_assessment",
     tag = "assessment",
-    params(("year" = i32, Path, description = "The year.")),
+    params(("year" = i32, Path, description = "The year, 2000 to 2100.", minimum = 2000, maximum = 2100)),
     responses((status = 200, description = "Finalised.", body = Written))
 )]
 pub async fn finalise(

@@ -31,7 +31,8 @@ pub struct Query {
     #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
     /// Wait (up to 5 s) until the board has applied the log up to this position (the
-    /// `position` a command answered), to read your own writes.
+    /// `position` a command answered), to read your own writes. A position beyond the end
+    /// of the log is refused (422).
     pub min_position: Option<u64>,
 }
 
@@ -39,6 +40,18 @@ impl Query {
     /// The instant asked for, after waiting for `min_position`.
     async fn resolve(&self, s: &AppState) -> Result<DateTime<Utc>, ApiError> {
         if let Some(p) = self.min_position {
+            // A position the log has not reached was answered by no command: waiting for
+            // it would only time out (a 503 for a bad request).
+            let head = s.store.head().await?;
+            if p > head {
+                return Err(ApiError::invalid(
+                    "min_position",
+                    format!(
+                        "position {p} is beyond the end of the log ({head}): pass the \
+                         `position` a command answered"
+                    ),
+                ));
+            }
             s.wait_for(BOARD, p).await?;
         }
         crate::extract::as_of(self.as_of.as_deref(), s.app.clock().now())

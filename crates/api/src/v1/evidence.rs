@@ -107,9 +107,11 @@ pub async fn public_key(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionQuery {
-    /// The event's global position.
+    /// The event's global position (1 for the first).
+    #[param(minimum = 1)]
     pub position: u64,
     /// The tree to prove it in: the size of a signed checkpoint (default: the latest).
+    #[param(minimum = 1)]
     pub tree_size: Option<u64>,
 }
 
@@ -200,8 +202,10 @@ pub async fn inclusion(
 #[serde(deny_unknown_fields)]
 pub struct ConsistencyQuery {
     /// The earlier tree's size.
+    #[param(minimum = 1)]
     pub from: u64,
     /// The later tree's size (default: the latest checkpoint's).
+    #[param(minimum = 1)]
     pub to: Option<u64>,
 }
 
@@ -283,14 +287,19 @@ pub async fn make(
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// Only the events of this stream (e.g. `cadre-…`).
+    #[param(min_length = 1)]
     pub stream: Option<String>,
     /// Only the events of streams of this category (e.g. `problem`).
+    #[param(min_length = 1)]
     pub category: Option<String>,
     /// Only the events of this type (e.g. `DutyBackfilled`).
+    #[param(min_length = 1)]
     pub event_type: Option<String>,
     /// Only events recorded at or after this instant (RFC 3339).
+    #[param(format = DateTime)]
     pub recorded_from: Option<String>,
     /// Only events recorded at or before this instant (RFC 3339).
+    #[param(format = DateTime)]
     pub recorded_to: Option<String>,
     /// Resume: the last position already received (default 0, from the start).
     pub after: Option<u64>,

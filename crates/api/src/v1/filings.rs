@@ -331,6 +331,7 @@ pub struct FilingsQuery {
     /// Only filings before this position (the last `position` of the previous page).
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

@@ -32,8 +32,10 @@ pub struct HistoryQuery {
     #[param(min_length = 1, max_length = 200, example = "2026年度考核")]
     pub purpose: Option<String>,
     /// Only events that occurred at or after this instant (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Only events that occurred at or before this instant (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// Only events of these types, comma-separated (e.g. `DutyRecorded,DutyBackfilled`).
     pub types: Option<String>,
@@ -336,6 +338,7 @@ pub struct AccessLogQuery {
     /// Only reads before this position (the last `position` of the previous page).
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

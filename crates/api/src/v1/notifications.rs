@@ -25,6 +25,7 @@ pub struct InboxQuery {
     /// Only those before this position (the last `position` of the previous page).
     pub before: Option<u64>,
     /// At most this many (1–500; default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 

@@ -264,6 +264,7 @@ pub struct RecordsQuery {
     /// The `cursor` of the last record of the previous page.
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 

@@ -330,10 +330,12 @@ pub struct ProblemsQuery {
     pub to: Option<String>,
     /// The instant asked about (RFC 3339; default now): problems registered by then, with
     /// their lights then.
+    #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
     /// Only problems before this position (the last `position` of the previous page).
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u32>,
 }
 
@@ -412,6 +414,7 @@ pub async fn list(
 #[serde(deny_unknown_fields)]
 pub struct AsOf {
     /// The instant the light is computed at (RFC 3339; default now).
+    #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
 }
 

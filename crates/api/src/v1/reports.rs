@@ -33,7 +33,7 @@ const LEDGER_PAGE: u32 = 1000;
 pub struct ReportQuery {
     /// `xlsx` (default) or `csv` (UTF-8 with a byte order mark; several sheets one after
     /// another, each after a line with its name); case is ignored.
-    #[param(example = "xlsx")]
+    #[param(pattern = "^(?i)(xlsx|csv)$", example = "xlsx")]
     pub format: Option<String>,
     /// The instant the report is as of (RFC 3339; default now).
     #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
@@ -71,7 +71,7 @@ struct Ask {
     path = "/api/v1/reports/{name}",
     operation_id = "download_report",
     tag = "reports",
-    params(("name" = String, Path, description = "`board`, `ledger`, `assessment` or `statistics`."), ReportQuery),
+    params(("name" = String, Path, description = "`board`, `ledger`, `assessment` or `statistics`.", pattern = "^(board|ledger|assessment|statistics)$"), ReportQuery),
     responses((status = 200, description = "The report, as an attachment named `<name>-<date>.<format>` (and in Chinese by `filename*`).",
         content(
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -27,7 +27,7 @@ const MAX_OFFSET: usize = 10_000;
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
     /// Keywords separated by spaces, all of which must occur (1–100 characters), e.g. `廉政`.
-    #[param(required = true, example = "廉政")]
+    #[param(required = true, min_length = 1, max_length = 100, example = "廉政")]
     pub q: Option<String>,
     /// Only hits dated on or after this local date.
     #[param(format = Date, example = "2026-01-01")]

@@ -24,10 +24,13 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields)]
 pub struct UnitHistoryQuery {
     /// Only what was recorded by this instant, RFC 3339; default now.
+    #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
     /// Only events that occurred at or after this instant (RFC 3339).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// Only events that occurred at or before this instant (RFC 3339).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// Only events of these types, comma-separated.
     pub types: Option<String>,
@@ -134,10 +137,13 @@ pub async fn unit_history(
 #[serde(deny_unknown_fields)]
 pub struct DiffQuery {
     /// The earlier instant (RFC 3339).
+    #[param(format = DateTime)]
     pub from: String,
     /// The later instant (RFC 3339; default now).
+    #[param(format = DateTime)]
     pub to: Option<String>,
     /// Why the cadre's record is read (查阅事由), as for the history.
+    #[param(min_length = 1, max_length = 200)]
     pub purpose: Option<String>,
 }
 

@@ -6,6 +6,7 @@ mod access;
 mod accountability;
 mod evidence;
 mod filings;
+mod fuzzed;
 mod history;
 mod notifications;
 mod openapi;

@@ -1,0 +1,94 @@
+//! What API fuzzing (`tests/schemathesis/run`) found, each kept as a regression test: the
+//! request schemathesis sent and the answer the description promises.
+
+use crate::support::spawn_app;
+use axum::http::StatusCode;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+const NOW: &str = "2026-01-05T09:00:00+08:00";
+
+/// `?min_position=` beyond the end of the log waited the full 5 s for a position no command
+/// had answered, then answered `503 unavailable` — a server error for a bad request. It is
+/// refused at once as an invalid field; a position the log has reached still reads.
+#[tokio::test]
+async fn a_min_position_beyond_the_log_is_an_invalid_field_answered_at_once() {
+    let t = spawn_app(NOW).await;
+    let head = t.store.head().await.unwrap();
+    for path in ["/api/v1/board", "/api/v1/units", "/api/v1/cadres"] {
+        for beyond in [head + 1, 9_223_372_036_854_775_808] {
+            let started = Instant::now();
+            let a = t.get(&format!("{path}?min_position={beyond}")).await;
+            assert_eq!(
+                a.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{path}: {}",
+                a.text
+            );
+            assert_eq!(a.content_type, "application/problem+json");
+            assert_eq!(a.json["code"], "invalid_field");
+            assert_eq!(a.json["field"], "min_position");
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{path}: refused at once, not after waiting ({:?})",
+                started.elapsed()
+            );
+        }
+    }
+    let a = t.get(&format!("/api/v1/board?min_position={head}")).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+}
+
+/// `/assessments/{year}` with a year that is not an `i32` was answered by axum's own
+/// rejection: `400 text/plain` ("Cannot parse `2147483648` to a `i32`"), undocumented. It
+/// is a problem+json like every other error (no such year: 404), and a year out of range
+/// is the documented `422 invalid_field`.
+#[tokio::test]
+async fn an_assessment_year_that_is_no_number_is_a_problem_json_404() {
+    let t = spawn_app(NOW).await;
+    for path in [
+        "/api/v1/assessments/2147483648",
+        "/api/v1/assessments/2147483648/rules",
+        "/api/v1/assessments/twenty/rules",
+    ] {
+        let a = t.get(path).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}: {}", a.text);
+        assert_eq!(a.content_type, "application/problem+json", "{path}");
+        assert_eq!(a.json["code"], "not_found");
+    }
+    let a = t.get("/api/v1/assessments/1").await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.text);
+    assert_eq!(a.json["field"], "year");
+    let a = t.get("/api/v1/assessments/2026/rules").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+}
+
+/// Every `$ref` of the description names something it defines: schemathesis could not
+/// test the corrections and withdrawals of duty entries, whose `entry_id` referred to a
+/// schema `EntryId` that no component defined.
+#[test]
+fn every_reference_of_the_description_resolves() {
+    let doc: Value = serde_json::from_str(api::document_json()).unwrap();
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(refs.len() > 100, "the description refers to its components");
+    for r in refs {
+        let pointer = r
+            .strip_prefix('#')
+            .unwrap_or_else(|| panic!("{r}: only local references"));
+        assert!(doc.pointer(pointer).is_some(), "{r} refers to nothing");
+    }
+}
+
+fn collect_refs(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::String(r)) = m.get("$ref") {
+                out.push(r.clone());
+            }
+            m.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
