@@ -130,6 +130,21 @@ fn a_backup_taken_while_the_service_writes_restores_verifies_and_serves_the_same
     );
     let m = manifest(&backup_dir);
     let head = m["head_position"].as_u64().unwrap();
+    // The directory holds the manifest's files and nothing else (no WAL beside a copy).
+    let mut listed: Vec<String> = m["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .chain(["manifest.json".to_owned()])
+        .collect();
+    let mut present: Vec<String> = std::fs::read_dir(&backup_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    listed.sort();
+    present.sort();
+    assert_eq!(present, listed);
     assert_eq!(m["tree_size"].as_u64(), Some(head));
     let roles: BTreeSet<&str> = m["files"]
         .as_array()
@@ -393,6 +408,27 @@ fn a_damaged_incomplete_or_edited_backup_is_refused_and_nothing_is_left_behind()
     );
     rehash(&b, "checkpoints.jsonl");
     f.refused(&b, "checkpoints.jsonl: checkpoint 1");
+
+    // A checkpoint that is properly signed (with the backup's own key) but of another
+    // tree: the log it vouches for is not this one.
+    let b = f.copy("forged");
+    let secret = std::fs::read_to_string(b.join("signing.key")).unwrap();
+    let secret: [u8; 32] = evidence::hex::decode(secret.trim()).unwrap();
+    let forged = evidence::Signer::from_secret_bytes(&secret).sign(evidence::Checkpoint {
+        origin: c["origin"].as_str().unwrap().to_owned(),
+        tree_size: 5,
+        root: [7u8; 32],
+        time: chrono::Utc::now(),
+    });
+    let mut lines = std::fs::read_to_string(b.join("checkpoints.jsonl")).unwrap();
+    lines.push_str(&serde_json::to_string(&forged).unwrap());
+    lines.push('\n');
+    std::fs::write(b.join("checkpoints.jsonl"), lines).unwrap();
+    rehash(&b, "checkpoints.jsonl");
+    f.refused(
+        &b,
+        "(tree size 5) does not agree with the restored log's Merkle tree of that size",
+    );
 
     // No manifest: a backup that did not finish.
     let b = f.copy("unfinished");

@@ -274,6 +274,31 @@ fn copy_database(from: &Path, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Leaves a copied database whole in its one file: its WAL checkpointed into it and, as
+/// the last connection closes, removed (with its index), so that the file hashed is the
+/// database.
+fn settle(db: &Path) -> anyhow::Result<()> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        .with_context(|| format!("opening {}", db.display()))?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .with_context(|| format!("checkpointing {}", db.display()))?;
+    conn.close()
+        .map_err(|(_, e)| e)
+        .with_context(|| format!("closing {}", db.display()))?;
+    for extra in [wal_of(db), shm_of(db)] {
+        match std::fs::metadata(&extra) {
+            Ok(m) if m.len() > 0 && extra == wal_of(db) => {
+                bail!("{} still has a WAL after its checkpoint", db.display())
+            }
+            Ok(_) => std::fs::remove_file(&extra)
+                .with_context(|| format!("removing {}", extra.display()))?,
+            Err(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// The positions the read models had folded to.
 fn read_model_positions(views: &Path) -> anyhow::Result<BTreeMap<String, u64>> {
     let conn = Connection::open_with_flags(views, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
@@ -539,6 +564,11 @@ async fn write_backup(
             copied.head
         );
     }
+    for (role, name) in &files {
+        if [LOG, READ_MODELS, CREDENTIALS, OUTBOX].contains(&role.as_str()) {
+            settle(&to.join(name))?;
+        }
+    }
     let mut hashed = Vec::new();
     for (role, name) in files {
         let path = to.join(&name);
@@ -725,7 +755,14 @@ pub async fn restore(from: &Path, store: &str) -> anyhow::Result<Restored> {
             )));
         }
     };
-    // Every file (with any WAL the checks left) into place; all or none.
+    for t in &targets {
+        let s = staged(t);
+        let is_db = [wal_of(&s), shm_of(&s)].iter().any(|p| p.exists());
+        if is_db {
+            settle(&s).context("nothing was restored")?;
+        }
+    }
+    // Every file into place; all or none.
     let mut moved: Vec<PathBuf> = Vec::new();
     let mut plan = Vec::new();
     for t in &targets {
