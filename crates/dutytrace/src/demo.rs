@@ -131,9 +131,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         opened,
         clock,
         args.listen,
-        Some(admin),
-        webhook,
-        limits,
+        serve::Setup {
+            admin: Some(admin),
+            webhook,
+            limits,
+        },
         &args.store,
         move |address| {
             println!(

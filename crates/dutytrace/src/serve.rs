@@ -48,9 +48,11 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         opened,
         clock,
         args.listen,
-        admin,
-        webhook,
-        limits,
+        Setup {
+            admin,
+            webhook,
+            limits,
+        },
         &args.store.store,
         |address| {
             println!("dutytrace is serving on http://{address} (store {store_url})");
@@ -67,12 +69,15 @@ pub async fn run(
     opened: stores::Opened,
     clock: Arc<dyn Clock>,
     listen: SocketAddr,
-    admin: Option<Secret>,
-    webhook: Option<Webhook>,
-    limits: api::LimitConfig,
+    setup: Setup,
     store_url: &str,
     announce: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
+    let Setup {
+        admin,
+        webhook,
+        limits,
+    } = setup;
     // Checked before anything starts: a bad value is an error now, not at the stop.
     let grace = match shutdown_grace() {
         Ok(grace) => grace,
@@ -125,6 +130,15 @@ fn shutdown_grace() -> anyhow::Result<std::time::Duration> {
             }),
         _ => Ok(SHUTDOWN_GRACE),
     }
+}
+
+/// What `serve` and `demo` set up beside the store: the administrator's password, where
+/// notifications go, and the limits on each client.
+#[derive(Debug)]
+pub struct Setup {
+    pub admin: Option<Secret>,
+    pub webhook: Option<Webhook>,
+    pub limits: api::LimitConfig,
 }
 
 /// A service started in this process: the projectors and the HTTP server.
