@@ -1,6 +1,7 @@
 //! Helpers for the black-box tests: harnesses that let the shared store contract
 //! (`store-contract`) run against each backend.
 
+pub mod faults;
 pub mod kurrent;
 pub mod postgres;
 pub mod server;

@@ -72,8 +72,19 @@ fn ceil_seconds(d: TimeDelta) -> i64 {
 
 impl From<rusqlite::Error> for AuthError {
     fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
         // Statements take secrets only as bound parameters, which SQLite errors never quote.
-        AuthError::Storage(e.to_string())
+        match e.sqlite_error_code() {
+            // The disk, not the data: full, read-only or failing (SQLITE_FULL, _READONLY,
+            // _IOERR_*, _CANTOPEN) — worth trying again once the storage is back (503).
+            Some(
+                ErrorCode::DiskFull
+                | ErrorCode::ReadOnly
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::CannotOpen,
+            ) => AuthError::Unavailable(e.to_string()),
+            _ => AuthError::Storage(e.to_string()),
+        }
     }
 }
 
@@ -87,5 +98,26 @@ mod tests {
             retry_after: TimeDelta::milliseconds(59_001),
         };
         assert_eq!(e.to_string(), "too many failed attempts; retry in 60 s");
+    }
+
+    #[test]
+    fn a_disk_that_refuses_writes_is_unavailable_not_a_failure() {
+        let sqlite = |code| {
+            AuthError::from(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(code),
+                None,
+            ))
+        };
+        for code in [
+            rusqlite::ffi::SQLITE_FULL,
+            rusqlite::ffi::SQLITE_READONLY,
+            rusqlite::ffi::SQLITE_IOERR_WRITE,
+        ] {
+            assert!(matches!(sqlite(code), AuthError::Unavailable(_)), "{code}");
+        }
+        assert!(matches!(
+            sqlite(rusqlite::ffi::SQLITE_CORRUPT),
+            AuthError::Storage(_)
+        ));
     }
 }

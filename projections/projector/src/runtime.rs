@@ -347,6 +347,8 @@ impl Run {
                 error = %error,
                 "the read model cannot be written now; the projector waits and goes on from its checkpoint"
             );
+        } else {
+            tracing::debug!(projection = name, position = at, error = %error, wait = ?stall.wait, "still cannot write the read model");
         }
         loop {
             tokio::select! {
