@@ -719,3 +719,83 @@ fn a_full_disk_under_the_read_models_holds_them_back_until_space_returns_and_los
         started.elapsed()
     );
 }
+
+/// A checkpoint published while the disk is full: the line that no longer fits is refused
+/// whole (503), not left torn in `x.checkpoints.jsonl` for the next one to be glued onto —
+/// which made the service refuse to start again ("checkpoints file …: line N: expected `,`").
+#[test]
+fn a_checkpoint_refused_by_a_full_disk_leaves_no_torn_line_and_the_service_starts_again() {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().expect("a directory");
+    let store_dir = dir.path().join("store");
+    let Some(_mounted) = mount(
+        &store_dir,
+        &[
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=48m,mode=0700",
+            "dutytrace-checkpoints",
+        ],
+        "a 48 MiB tmpfs",
+    ) else {
+        return;
+    };
+    let db = store_dir.join("k.db");
+    let published = store_dir.join("k.checkpoints.jsonl");
+    let store = format!("sqlite://{}", db.display());
+    let s = Server::start(Path::new(BIN), &store, NOW);
+    let size = || std::fs::metadata(&published).map_or(0, |m| m.len());
+    let register = |name: String| {
+        let (status, unit) = s.post(
+            "/api/v1/units",
+            &json!({"name": name, "kind": "party_group"}),
+            &[],
+        );
+        assert_eq!(status, 201, "{unit}");
+        unit["position"].as_u64().expect("a position")
+    };
+    // Checkpoints until the file ends less than 150 bytes before a page boundary: the next
+    // line (over 300 bytes) fits only in part once no new page can be had.
+    let mut made = 0;
+    while 4096 - size() % 4096 >= 150 {
+        register(format!("区第{made}局党组"));
+        let (status, body) = s.post("/api/v1/checkpoints", &json!(null), &[]);
+        assert_eq!(status, 200, "{body}");
+        made += 1;
+        assert!(made < 200, "the file never ended near a page boundary");
+    }
+    let head = register("满盘之前的单位".to_owned());
+    wait_for_models(&s, head);
+    let before = size();
+    let filler = fill(&store_dir);
+    let (refused, body) = s.post("/api/v1/checkpoints", &json!(null), &[]);
+    assert!(
+        matches!(refused, 503 | 507),
+        "a checkpoint on a full disk: {refused} {body}"
+    );
+    assert_eq!(size(), before, "the refused line was cut off");
+    std::fs::remove_file(&filler).expect("the filler goes");
+    let (status, body) = s.post("/api/v1/checkpoints", &json!(null), &[]);
+    assert_eq!(status, 200, "{body}");
+    let (status, key) = s.get("/api/v1/checkpoints/public-key");
+    assert_eq!(status, 200, "{key}");
+    s.stop();
+    // It starts again (reading every line published), and the file verifies.
+    Server::start(Path::new(BIN), &store, NOW).stop();
+    faults::run(
+        Path::new(BIN),
+        &[
+            "verify",
+            &published.display().to_string(),
+            "--public-key",
+            key.trim(),
+        ],
+    );
+    eprintln!(
+        "disk_faults: checkpoint on a full disk: {refused} after {made} checkpoints, the file \
+         unchanged ({before} bytes); published again once space returned, the service starts \
+         and the file verifies; {:?}",
+        started.elapsed()
+    );
+}

@@ -217,7 +217,10 @@ impl Notary {
     }
 }
 
-/// Appends one published checkpoint and syncs it to disk.
+/// Appends one published checkpoint and syncs it to disk. A line the disk took only part
+/// of (full: a short write, then ENOSPC) is cut off again, so that the file never holds a
+/// torn line for the next one to be glued onto — which would stop the service from
+/// starting (`last_published` reads every line).
 fn append(path: &Path, line: &Published) -> std::io::Result<()> {
     let mut text = serde_json::to_string(line).map_err(std::io::Error::other)?;
     text.push('\n');
@@ -225,8 +228,15 @@ fn append(path: &Path, line: &Published) -> std::io::Result<()> {
         .create(true)
         .append(true)
         .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_data()
+    let before = file.metadata()?.len();
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_data());
+    if written.is_err() {
+        // Best effort: shrinking needs no space; if even that fails, the error stands.
+        let _ = file.set_len(before).and_then(|()| file.sync_data());
+    }
+    written
 }
 
 /// The last line of the checkpoints file, if there is one.
