@@ -4,16 +4,23 @@
 //!   commands. Commands answer `507 storage_full` (or `503 unavailable`) as problem+json,
 //!   never 500; queries still answer; nothing acknowledged is lost and no file is corrupt;
 //!   once the filler is deleted, commands succeed again and the read models catch up,
-//!   without a restart.
+//!   without a restart. Sign-in answers 503, not 500.
+//! - **the read models' disk full** (their file on a volume of its own): commands go on,
+//!   the projectors wait — none fails — and catch up by themselves when space returns.
+//! - **a checkpoint on a full disk**: refused whole, no torn line left in
+//!   `x.checkpoints.jsonl`; the service starts again and the file verifies.
 //! - **read-only**: the store on an ext4 file system (a loop device) that the kernel turns
 //!   read-only under the running service, as it does on an I/O error (`errors=remount-ro`;
 //!   here through ext4's `trigger_fs_error`). A tmpfs cannot be turned read-only under a
 //!   running service: `mount -o remount,ro` is refused (EBUSY) while files are open for
 //!   writing, which the service's always are. Commands answer `503 unavailable` (or 507),
 //!   never 500; queries still answer; after the file system is writable again nothing
-//!   acknowledged is lost and no file is corrupt, and commands succeed.
+//!   acknowledged is lost and no file is corrupt, and commands succeed. (`mount -o
+//!   remount,rw` is tried first; the ext4 of Linux 6.x keeps a file system it turned
+//!   read-only on an error so until it is unmounted, so then the service is stopped, the
+//!   file system checked with e2fsck and mounted again, and the service started.)
 //!
-//! Both need to mount file systems (root, as CI runs). Where mounting is not permitted they
+//! All need to mount file systems (root, as CI runs). Where mounting is not permitted they
 //! say so on stderr and pass without running, unless `DUTYTRACE_REQUIRE_MOUNT=1`, which
 //! makes that a failure. Whatever happens, what they mounted is unmounted (a drop guard).
 
