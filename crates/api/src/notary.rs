@@ -114,6 +114,7 @@ impl Notary {
         published: PathBuf,
     ) -> Result<(Self, bool), NotaryError> {
         let (signer, created) = key(key_path)?;
+        cut_torn_tail(&published)?;
         let latest = last_published(&published)?;
         // A log keeps the name it was published under, also after it was copied to
         // another backend (whose files are named differently).
@@ -239,6 +240,55 @@ fn append(path: &Path, line: &Published) -> std::io::Result<()> {
     written
 }
 
+/// Cuts off a last line that has no newline: an append the process was killed in the middle
+/// of (a line is written whole, newline included, then synced, and only then is the
+/// checkpoint answered or sent anywhere), so nobody was given it. Without this the next
+/// checkpoint would be glued onto it and the file could no longer be read. A bad line that
+/// *is* complete is left for [`last_published`] to refuse: that is damage, not a crash.
+fn cut_torn_tail(path: &Path) -> Result<(), NotaryError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let err = |reason: String| NotaryError::Published {
+        path: path.display().to_string(),
+        reason,
+    };
+    let mut file = match std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(err(e.to_string())),
+    };
+    let len = file.metadata().map_err(|e| err(e.to_string()))?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    // A checkpoint's line is well under 64 KiB: look back that far for the last newline.
+    let tail_len = len.min(64 * 1024);
+    let mut tail = vec![0; usize::try_from(tail_len).unwrap_or(0)];
+    file.seek(SeekFrom::Start(len - tail_len))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(|e| err(e.to_string()))?;
+    if tail.last() == Some(&b'\n') {
+        return Ok(());
+    }
+    let keep = match tail.iter().rposition(|b| *b == b'\n') {
+        Some(i) => len - tail_len + i as u64 + 1,
+        None if tail_len == len => 0,
+        None => return Err(err("the last line is longer than 64 KiB".to_owned())),
+    };
+    tracing::warn!(
+        path = %path.display(),
+        bytes = len - keep,
+        "the checkpoints file ended in a line written only in part (the process stopped while \
+         appending it); that line was never published and is cut off"
+    );
+    file.set_len(keep)
+        .and_then(|()| file.sync_data())
+        .map_err(|e| err(e.to_string()))
+}
+
 /// The last line of the checkpoints file, if there is one.
 fn last_published(path: &Path) -> Result<Option<Published>, NotaryError> {
     let err = |reason: String| NotaryError::Published {
@@ -259,4 +309,57 @@ fn last_published(path: &Path) -> Result<Option<Published>, NotaryError> {
         last = Some(Published::parse(&line).map_err(|e| err(format!("line {}: {e}", n + 1)))?);
     }
     Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(signer: &Signer, tree_size: u64) -> String {
+        let checkpoint = Checkpoint {
+            origin: "dutytrace/test".to_owned(),
+            tree_size,
+            root: [7; 32],
+            time: chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap(),
+        };
+        let published = Published {
+            checkpoint: signer.sign(checkpoint),
+            consistency: Vec::new(),
+        };
+        serde_json::to_string(&published).unwrap() + "\n"
+    }
+
+    #[test]
+    fn a_line_torn_by_a_crash_is_cut_off_and_the_one_before_stands() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("x.signing.key");
+        let published = dir.path().join("x.checkpoints.jsonl");
+        let signer = Signer::generate();
+        let whole = line(&signer, 5);
+        let torn = &line(&signer, 9)[..40];
+        std::fs::write(&published, format!("{whole}{torn}")).unwrap();
+        let (notary, _) = Notary::open("dutytrace/test", &key, published.clone()).unwrap();
+        assert_eq!(std::fs::read_to_string(&published).unwrap(), whole);
+        let latest = notary.latest.lock().unwrap().clone().unwrap();
+        assert_eq!(latest.checkpoint.tree_size, 5);
+    }
+
+    #[test]
+    fn a_file_holding_only_a_torn_line_is_emptied_and_a_damaged_whole_line_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("x.signing.key");
+        let published = dir.path().join("x.checkpoints.jsonl");
+        std::fs::write(&published, "{\"origin\":\"dutytra").unwrap();
+        let (notary, _) = Notary::open("dutytrace/test", &key, published.clone()).unwrap();
+        assert!(notary.latest.lock().unwrap().is_none());
+        assert_eq!(std::fs::read(&published).unwrap(), b"");
+
+        // A complete line that does not parse is damage: refused, and left as it is.
+        let signer = Signer::generate();
+        let damaged = format!("{}{{\"not\": \"a checkpoint\"}}\n", line(&signer, 5));
+        std::fs::write(&published, &damaged).unwrap();
+        let e = Notary::open("dutytrace/test", &key, published.clone()).unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
+        assert_eq!(std::fs::read_to_string(&published).unwrap(), damaged);
+    }
 }
