@@ -68,6 +68,23 @@ where
     }
 }
 
+/// A position parameter (`?before=`, `?after=`): a `u64` no larger than `i64::MAX`, the
+/// largest position any store keeps. Larger, it names no event: refused (400) rather than
+/// read as "the end of the log", so that the answer matches the description (`int64`).
+pub fn position<'de, D>(d: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let p = <Option<u64> as serde::Deserialize>::deserialize(d)?;
+    match p {
+        Some(p) if i64::try_from(p).is_err() => Err(serde::de::Error::custom(format!(
+            "{p} is beyond the largest position, {}",
+            i64::MAX
+        ))),
+        p => Ok(p),
+    }
+}
+
 /// The instant of an `?as_of=` parameter (RFC 3339), or `now` without one.
 pub fn as_of(param: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
     Ok(instant("as_of", param)?.unwrap_or(now))

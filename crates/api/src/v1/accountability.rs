@@ -182,6 +182,7 @@ pub struct ListQuery {
     #[param(format = Date, example = "2026-12-31")]
     pub to: Option<String>,
     /// The `position` of the last record of the previous page.
+    #[serde(default, deserialize_with = "crate::extract::position")]
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
     #[param(minimum = 1, maximum = 1000)]

@@ -287,13 +287,13 @@ pub async fn make(
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// Only the events of this stream (e.g. `cadre-…`).
-    #[param(min_length = 1)]
+    #[param(pattern = "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,199}$")]
     pub stream: Option<String>,
     /// Only the events of streams of this category (e.g. `problem`).
-    #[param(min_length = 1)]
+    #[param(pattern = "^[A-Za-z0-9][A-Za-z0-9_.:]{0,199}$")]
     pub category: Option<String>,
     /// Only the events of this type (e.g. `DutyBackfilled`).
-    #[param(min_length = 1)]
+    #[param(pattern = "^[A-Za-z][A-Za-z0-9_]{0,99}$")]
     pub event_type: Option<String>,
     /// Only events recorded at or after this instant (RFC 3339).
     #[param(format = DateTime)]
@@ -302,6 +302,7 @@ pub struct ExportQuery {
     #[param(format = DateTime)]
     pub recorded_to: Option<String>,
     /// Resume: the last position already received (default 0, from the start).
+    #[serde(default, deserialize_with = "crate::extract::position")]
     pub after: Option<u64>,
     /// `true`: gzip the export (Content-Type `application/gzip`).
     pub gzip: Option<bool>,

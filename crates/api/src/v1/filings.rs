@@ -329,6 +329,7 @@ pub struct FilingsQuery {
     /// `true`: only late filings (迟报).
     pub late: Option<bool>,
     /// Only filings before this position (the last `position` of the previous page).
+    #[serde(default, deserialize_with = "crate::extract::position")]
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
     #[param(minimum = 1, maximum = 1000)]

@@ -336,6 +336,7 @@ pub struct AccessLogQuery {
     /// Only reads by this user.
     pub reader: Option<UserId>,
     /// Only reads before this position (the last `position` of the previous page).
+    #[serde(default, deserialize_with = "crate::extract::position")]
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
     #[param(minimum = 1, maximum = 1000)]

@@ -23,6 +23,7 @@ pub struct InboxQuery {
     /// Only the unread ones.
     pub unread: Option<bool>,
     /// Only those before this position (the last `position` of the previous page).
+    #[serde(default, deserialize_with = "crate::extract::position")]
     pub before: Option<u64>,
     /// At most this many (1–500; default 100).
     #[param(minimum = 1, maximum = 500)]

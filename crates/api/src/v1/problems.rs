@@ -333,6 +333,7 @@ pub struct ProblemsQuery {
     #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]
     pub as_of: Option<String>,
     /// Only problems before this position (the last `position` of the previous page).
+    #[serde(default, deserialize_with = "crate::extract::position")]
     pub before: Option<u64>,
     /// At most this many (1–1,000; default 100).
     #[param(minimum = 1, maximum = 1000)]

@@ -33,7 +33,7 @@ const LEDGER_PAGE: u32 = 1000;
 pub struct ReportQuery {
     /// `xlsx` (default) or `csv` (UTF-8 with a byte order mark; several sheets one after
     /// another, each after a line with its name); case is ignored.
-    #[param(pattern = "^(?i)(xlsx|csv)$", example = "xlsx")]
+    #[param(pattern = "^([xX][lL][sS][xX]|[cC][sS][vV])$", example = "xlsx")]
     pub format: Option<String>,
     /// The instant the report is as of (RFC 3339; default now).
     #[param(format = DateTime, example = "2026-06-30T23:59:59+08:00")]

@@ -92,3 +92,35 @@ fn collect_refs(v: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// `?before=9223372036854775808` (past `int64`, which the description says) was read as
+/// "the end of the log" and answered 200; a position that large names no event, so it is
+/// refused like any other malformed query, and `i64::MAX` itself still reads.
+#[tokio::test]
+async fn a_position_past_int64_is_refused() {
+    let t = spawn_app(NOW).await;
+    for path in [
+        "/api/v1/filings",
+        "/api/v1/problems",
+        "/api/v1/notifications",
+        "/api/v1/oversight-records",
+        "/api/v1/accountability",
+        "/api/v1/access-log",
+    ] {
+        let a = t.get(&format!("{path}?before=9223372036854775808")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.text);
+        assert_eq!(a.content_type, "application/problem+json");
+        assert!(
+            a.json["detail"]
+                .as_str()
+                .unwrap()
+                .contains("beyond the largest position"),
+            "{path}: {}",
+            a.text
+        );
+        let a = t.get(&format!("{path}?before=9223372036854775807")).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", a.text);
+    }
+    let a = t.get("/api/v1/export?after=9223372036854775808").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text);
+}
