@@ -75,7 +75,7 @@ pub const CODES: &[(&str, u16, &str)] = &[
     (
         "unavailable",
         503,
-        "The service cannot store data right now",
+        "The service cannot answer right now; try again shortly",
     ),
     (
         "timed_out",
