@@ -124,3 +124,18 @@ async fn a_position_past_int64_is_refused() {
     let a = t.get("/api/v1/export?after=9223372036854775808").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text);
 }
+
+/// `POST /notifications/read` `{"all": true}` with an `Idempotency-Key` used before, when
+/// the unread notifications had changed since: the event the key stands for was already
+/// stored with other content, and the store's refusal was answered `500 internal`. It is
+/// the client's key reused: `422 idempotency_key_reused`, as for any command.
+#[test]
+fn an_idempotency_key_whose_event_is_stored_otherwise_is_a_reused_key() {
+    use axum::response::IntoResponse;
+    let e = event_store::StoreError::IdempotencyConflict {
+        event_id: uuid::Uuid::nil(),
+    };
+    let r = api::ApiError::from(e).into_response();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+}
