@@ -38,6 +38,8 @@ use tokio::net::TcpListener;
 /// the limits of `limits` and counted by `metrics`.
 pub fn router(state: AppState) -> Router {
     let body_bytes = state.limits.config().body_bytes;
+    let timeout = state.limits.config().request_timeout;
+    let metrics = state.metrics.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -47,15 +49,13 @@ pub fn router(state: AppState) -> Router {
         .merge(web::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        // Layers apply to each route after it is matched (so `record` sees the route's
-        // template); the last added runs first. A route's own body limit (the imports')
-        // overrides this one.
+        // Layers apply to each route after it is matched (so `guard` sees the route's
+        // template, for the metrics). A route's own body limit (the imports') overrides
+        // this one.
         .layer(DefaultBodyLimit::max(body_bytes))
-        .layer(middleware::from_fn_with_state(state.clone(), limits::guard))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::record,
-        ))
+        .layer(middleware::from_fn(move |request, next| {
+            limits::guard(timeout, metrics.clone(), request, next)
+        }))
         .with_state(state)
 }
 
