@@ -32,6 +32,24 @@ pub fn positions_of(log: &BTreeMap<u64, (String, String)>, tag: &str) -> Vec<u64
         .collect()
 }
 
+/// Every acknowledged command (tagged, with the position it was answered) is in `log`
+/// exactly once, there; every refused one is not in it at all.
+pub fn assert_kept<'a>(
+    log: &BTreeMap<u64, (String, String)>,
+    acknowledged: &[(String, u64)],
+    refused: impl IntoIterator<Item = &'a str>,
+) {
+    for (tag, p) in acknowledged {
+        assert_eq!(positions_of(log, tag), [*p], "{tag}");
+    }
+    for tag in refused {
+        assert!(
+            positions_of(log, tag).is_empty(),
+            "{tag} was refused and is in the log"
+        );
+    }
+}
+
 /// SQLite's `PRAGMA integrity_check` of a file: panics unless it answers `ok`.
 pub fn assert_intact(db: &Path) {
     let c = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
