@@ -33,6 +33,47 @@ pub struct Client<'a> {
     token: Option<String>,
 }
 
+/// Starts `bin serve` on `store` with the clock fixed at `now`, the administrator's
+/// password [`ADMIN_PASSWORD`] and `env`; answers the process and its address once
+/// `/readyz` says it is ready (its read models caught up), as an orchestrator's readiness
+/// probe would. For tests that handle the process themselves (signals); others use
+/// [`Server`].
+pub fn spawn_serve(bin: &Path, store: &str, now: &str, env: &[(&str, &str)]) -> (Child, String) {
+    let mut child = Command::new(bin)
+        .args(["serve", "--store", store, "--listen", "127.0.0.1:0"])
+        .envs(env.iter().copied())
+        .env("DUTYTRACE_NOW", now)
+        .env("DUTYTRACE_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("the binary starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .read_line(&mut line)
+        .expect("the server prints its address");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, body) = Client::at(&address, None).get("/readyz");
+        if status == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "not ready in 30 s: {status} {body}"
+        );
+        std::thread::yield_now();
+    }
+    (child, address)
+}
+
 impl Server {
     /// Starts `bin serve` on `store` with the clock fixed at `now` and the administrator's
     /// password [`ADMIN_PASSWORD`], waits until it is ready (its read models caught up), as
@@ -43,43 +84,12 @@ impl Server {
 
     /// [`Server::start`] with more environment variables (e.g. `DUTYTRACE_DATA_DIR`).
     pub fn start_with(bin: &Path, store: &str, now: &str, env: &[(&str, &str)]) -> Self {
-        let mut child = Command::new(bin)
-            .args(["serve", "--store", store, "--listen", "127.0.0.1:0"])
-            .envs(env.iter().copied())
-            .env("DUTYTRACE_NOW", now)
-            .env("DUTYTRACE_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the binary starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout is piped"))
-            .read_line(&mut line)
-            .expect("the server prints its address");
-        let address = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
+        let (child, address) = spawn_serve(bin, store, now, env);
         let mut server = Self {
             child,
             address,
             admin: String::new(),
         };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let (status, body) = server.anonymous().get("/readyz");
-            if status == 200 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "not ready in 30 s: {status} {body}"
-            );
-            std::thread::yield_now();
-        }
         let admin = server.sign_in("admin", ADMIN_PASSWORD);
         server.admin = admin.token().expect("a token").to_owned();
         server

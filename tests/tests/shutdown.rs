@@ -7,12 +7,12 @@
 
 #![allow(clippy::unwrap_used, reason = "tests fail loudly by design")]
 
-use dutytrace_tests::server::{ADMIN_PASSWORD, Client};
+use dutytrace_tests::server::{ADMIN_PASSWORD, Client, spawn_serve};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -31,35 +31,17 @@ struct Serve {
 impl Serve {
     fn start(dir: &Path, grace: &str) -> Self {
         let log = dir.join("s.db");
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--store"])
-            .arg(format!("sqlite://{}", log.display()))
-            .env("DUTYTRACE_NOW", NOW)
-            .env("DUTYTRACE_ADMIN_PASSWORD", ADMIN_PASSWORD)
-            .env("DUTYTRACE_SHUTDOWN_GRACE", grace)
-            // The load is one user's (admin's) commands, far above the rate allowed a user.
-            .env("DUTYTRACE_COMMANDS_PER_SECOND", "100000")
-            .env("DUTYTRACE_COMMAND_BURST", "100000")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let address = line
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Client::at(&address, None).get("/readyz").0 != 200 {
-            assert!(Instant::now() < deadline, "not ready in 30 s");
-            std::thread::yield_now();
-        }
+        let (child, address) = spawn_serve(
+            Path::new(BIN),
+            &format!("sqlite://{}", log.display()),
+            NOW,
+            &[
+                ("DUTYTRACE_SHUTDOWN_GRACE", grace),
+                // The load is one user's (admin's) commands, far above a user's rate.
+                ("DUTYTRACE_COMMANDS_PER_SECOND", "100000"),
+                ("DUTYTRACE_COMMAND_BURST", "100000"),
+            ],
+        );
         Self {
             child,
             address,
