@@ -238,11 +238,6 @@ pub(crate) async fn guard(
     response
 }
 
-/// The limiters of a state that has none configured.
-pub(crate) fn default_limits() -> Arc<Limits> {
-    Arc::new(Limits::default())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,7 +315,7 @@ mod tests {
             .unwrap();
         let problem: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(problem["code"], "timed_out");
-        let text = metrics.render_requests();
+        let text = metrics.text();
         assert!(
             text.contains(
                 "dutytrace_http_requests_total{method=\"GET\",route=\"/stuck\",status=\"503\"} 1"

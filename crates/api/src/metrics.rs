@@ -235,6 +235,11 @@ impl Metrics {
                 }
             }
         }
+        self.text()
+    }
+
+    /// The registry's text as it stands.
+    pub(crate) fn text(&self) -> String {
         let mut out = String::new();
         // Writing into a String cannot fail.
         let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
@@ -317,16 +322,6 @@ impl Metrics {
         });
         methods.push(h.clone());
         h
-    }
-}
-
-#[cfg(test)]
-impl Metrics {
-    /// The text of the registry as it stands (the gauges not read from a state).
-    pub(crate) fn render_requests(&self) -> String {
-        let mut out = String::new();
-        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
-        out
     }
 }
 

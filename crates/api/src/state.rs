@@ -120,7 +120,7 @@ impl AppState {
             caches: Arc::default(),
             notary: None,
             duties: Duties::default(),
-            limits: crate::limits::default_limits(),
+            limits: Arc::default(),
             metrics: Arc::default(),
         }
     }
