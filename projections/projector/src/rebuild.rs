@@ -127,6 +127,12 @@ pub(crate) async fn blocking<R: Send + 'static>(
 
 /// Closes a target's connection off the async threads (closing the last connection to a
 /// WAL file checkpoints it).
-pub(crate) async fn close(target: Target) {
-    let _ = tokio::task::spawn_blocking(move || drop(target)).await;
+pub(crate) async fn close(mut target: Target) {
+    let _ = tokio::task::spawn_blocking(move || {
+        if let Err(e) = target.flush() {
+            // Only the checkpoint of skipped events is lost: they are read again at start.
+            tracing::warn!(projection = target.name(), error = %e, "could not write the checkpoint at close");
+        }
+    })
+    .await;
 }

@@ -278,7 +278,7 @@ impl Run {
             .with_page_size(self.options.batch_size())
             .with_poll_interval(self.options.poll_interval);
             let status = self.status.clone();
-            let progress = move |p| status.send_modify(|s| s.position = p);
+            let progress = move |p| status.send_modify(|s| s.position = s.position.max(p));
             let batch = self.options.batch_size();
             let (t, command) = match fold(target, sub, batch, None, commands.recv(), progress).await
             {
@@ -386,8 +386,11 @@ impl Run {
 
     fn set(&self, position: Option<u64>, state: ProjectorState) {
         self.status.send_modify(|s| {
+            // Never backwards: a target opened again after a stall may start below what
+            // was reported (skipped events are checkpointed lazily, see `Target`), and
+            // what a reader was told is caught up stays so.
             if let Some(p) = position {
-                s.position = p;
+                s.position = s.position.max(p);
             }
             s.state = state;
         });

@@ -12,10 +12,21 @@ use std::sync::Arc;
 
 /// A connection holding a projection's tables, and the checkpoint it last committed.
 /// Used on blocking threads only.
+///
+/// A batch of only filtered-out events (a `HistoryRead`, say, for the board) changes no
+/// row: it moves `position` in memory and writes nothing. The checkpoint in the file
+/// (`persisted`) catches up with the next batch that writes, or when the target is closed;
+/// until then the file's checkpoint is behind what the projector reports, which is safe —
+/// every event between the two was filtered out, and a projector opened on the file
+/// reads them again and skips them. Each event of the log would otherwise cost every
+/// projector a write transaction on the shared file, whether it folds the event or not.
 pub(crate) struct Target {
     conn: Connection,
     projection: Arc<dyn Projection>,
+    /// Every event at or below it is in the tables (or was filtered out).
     position: u64,
+    /// The checkpoint in the file: at most `position`.
+    persisted: u64,
     /// Events applied through this target since it was opened.
     applied: u64,
 }
@@ -79,6 +90,7 @@ impl Target {
                 conn,
                 projection,
                 position,
+                persisted: position,
                 applied: 0,
             },
             start,
@@ -150,42 +162,54 @@ impl Target {
                 Err(out_of_order(through))
             };
         }
+        if events.is_empty() {
+            // Nothing to write: the checkpoint in the file follows later (see the type).
+            self.position = through;
+            return Ok(());
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if !events.is_empty() {
-            self.projection.apply_batch(&tx, events).map_err(|e| {
-                // The disk, not the batch: the projector applies it again once it can.
-                if e.is_transient() {
-                    return e;
-                }
-                let (first, last) = (events[0].position, events[events.len() - 1].position);
-                tracing::error!(
-                    projection = name,
-                    first_position = first,
-                    last_position = last,
-                    error = %e,
-                    "a batch failed to apply; nothing of it was written"
-                );
-                ProjectionError::Failed {
-                    projection: name.to_owned(),
-                    first,
-                    last,
-                    reason: e.to_string(),
-                }
-            })?;
-        }
-        let moved = tx
-            .prepare_cached(sql::ADVANCE_CHECKPOINT)?
-            .execute(params![name, to_sql(through), to_sql(self.position)])?;
-        if moved != 1 {
-            return Err(ProjectionError::CheckpointMoved {
+        self.projection.apply_batch(&tx, events).map_err(|e| {
+            // The disk, not the batch: the projector applies it again once it can.
+            if e.is_transient() {
+                return e;
+            }
+            let (first, last) = (events[0].position, events[events.len() - 1].position);
+            tracing::error!(
+                projection = name,
+                first_position = first,
+                last_position = last,
+                error = %e,
+                "a batch failed to apply; nothing of it was written"
+            );
+            ProjectionError::Failed {
                 projection: name.to_owned(),
-            });
-        }
+                first,
+                last,
+                reason: e.to_string(),
+            }
+        })?;
+        advance(&tx, name, self.persisted, through)?;
         tx.commit()?;
         self.position = through;
+        self.persisted = through;
         self.applied += events.len() as u64;
+        Ok(())
+    }
+
+    /// Writes the checkpoint reached by batches that wrote nothing, if any. Done when the
+    /// target is closed, so that a stopped service's file says how far it got.
+    pub(crate) fn flush(&mut self) -> Result<(), ProjectionError> {
+        if self.persisted == self.position {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        advance(&tx, self.projection.name(), self.persisted, self.position)?;
+        tx.commit()?;
+        self.persisted = self.position;
         Ok(())
     }
 
@@ -202,6 +226,7 @@ impl Target {
         swapped?;
         detached?;
         self.position = through;
+        self.persisted = through;
         Ok(())
     }
 
@@ -230,7 +255,108 @@ impl Target {
     }
 }
 
+/// Moves `projection`'s checkpoint in the file from `from` to `to`, refusing if another
+/// writer moved it meanwhile.
+fn advance(
+    tx: &rusqlite::Transaction<'_>,
+    projection: &str,
+    from: u64,
+    to: u64,
+) -> Result<(), ProjectionError> {
+    let moved = tx
+        .prepare_cached(sql::ADVANCE_CHECKPOINT)?
+        .execute(params![projection, to_sql(to), to_sql(from)])?;
+    if moved != 1 {
+        return Err(ProjectionError::CheckpointMoved {
+            projection: projection.to_owned(),
+        });
+    }
+    Ok(())
+}
+
 /// Positions fit in SQLite's signed integers for any log that can exist.
 fn to_sql(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nothing;
+
+    impl Projection for Nothing {
+        fn name(&self) -> &'static str {
+            "nothing"
+        }
+        fn version(&self) -> u32 {
+            1
+        }
+        fn schema(&self) -> &'static str {
+            "CREATE TABLE IF NOT EXISTS nothing_rows (n INTEGER) STRICT;"
+        }
+        fn tables(&self) -> &'static [&'static str] {
+            &["nothing_rows"]
+        }
+        fn apply(
+            &self,
+            _: &rusqlite::Transaction<'_>,
+            _: &RecordedEvent,
+        ) -> Result<(), ProjectionError> {
+            Ok(())
+        }
+    }
+
+    fn open(path: &Path) -> Target {
+        let (t, start) = Target::open(Connection::open(path).unwrap(), Arc::new(Nothing)).unwrap();
+        assert_eq!(start, Start::Resume);
+        t
+    }
+
+    fn in_file(path: &Path) -> u64 {
+        let c = Connection::open(path).unwrap();
+        crate::models::read_checkpoint(&c, "nothing")
+            .unwrap()
+            .unwrap()
+            .position
+    }
+
+    #[test]
+    fn skipped_events_move_the_position_and_reach_the_file_only_when_flushed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("views.db");
+        let mut t = open(&path);
+        t.commit(&[], 5).unwrap();
+        assert_eq!((t.position(), in_file(&path)), (5, 0));
+        // Dropped without a flush (a killed process): the file is behind, and a target
+        // opened on it starts there and reads the skipped events again.
+        drop(t);
+        let mut t = open(&path);
+        assert_eq!(t.position(), 0);
+        t.commit(&[], 7).unwrap();
+        t.flush().unwrap();
+        assert_eq!(in_file(&path), 7);
+        drop(t);
+        assert_eq!(open(&path).position(), 7);
+    }
+
+    #[test]
+    fn a_flush_still_refuses_a_checkpoint_another_writer_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("views.db");
+        let mut t = open(&path);
+        t.commit(&[], 3).unwrap();
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "UPDATE projector_checkpoints SET position = 9 WHERE projection = 'nothing'",
+                [],
+            )
+            .unwrap();
+        assert!(matches!(
+            t.flush(),
+            Err(ProjectionError::CheckpointMoved { .. })
+        ));
+        assert_eq!(in_file(&path), 9);
+    }
 }

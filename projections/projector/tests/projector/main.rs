@@ -197,7 +197,8 @@ async fn the_checkpoint_moves_past_filtered_out_events() {
     assert_eq!(seen, expected);
     assert_eq!(streams.len(), 2);
 
-    // Live: a unit-only tail moves the checkpoint without applying anything.
+    // Live: a unit-only tail moves the projector's position without applying or writing
+    // anything; the file's checkpoint follows when the projector is closed.
     let h = spawn(
         w.store.clone(),
         &w.models,
@@ -207,11 +208,39 @@ async fn the_checkpoint_moves_past_filtered_out_events() {
     .unwrap();
     let tail = w.append(&["unit-9"], 5).await;
     h.wait_for(tail).await.unwrap();
+    assert_eq!(h.position(), tail);
     assert_eq!(
         w.models.checkpoint("tally").unwrap().unwrap().position,
-        tail
+        head,
+        "a batch of filtered-out events writes nothing"
     );
     assert_eq!(counts(&w.reader()), (20, 20, 20));
+    h.shutdown().await;
+    assert_eq!(
+        w.models.checkpoint("tally").unwrap().unwrap().position,
+        tail,
+        "closed, the projector writes how far it got"
+    );
+
+    // The next projector applies only what was not filtered out; a batch that writes
+    // writes the checkpoint past any skipped events before it.
+    w.append(&["unit-9"], 3).await;
+    let last = w.append(&["cadre-1"], 1).await;
+    let again = only_cadres();
+    let applied = again.applied.clone();
+    let h = spawn(w.store.clone(), &w.models, Arc::new(again), batches_of(4)).unwrap();
+    h.wait_for(last).await.unwrap();
+    assert_eq!(
+        applied.load(Ordering::SeqCst),
+        1,
+        "only the new cadre event"
+    );
+    assert_eq!(counts(&w.reader()), (21, 21, 21));
+    assert_eq!(
+        w.models.checkpoint("tally").unwrap().unwrap().position,
+        last,
+        "the file's checkpoint is written with the batch"
+    );
     h.shutdown().await;
 }
 
