@@ -32,7 +32,8 @@ pub enum ProjectorState {
 /// A projector's position and state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectorStatus {
-    /// The committed checkpoint: every event at or below it is in the read model.
+    /// Every event at or below it is in the read model, or was filtered out (the file's
+    /// own checkpoint may be behind it over filtered-out events; see ADR 0021).
     pub position: u64,
     pub state: ProjectorState,
 }
@@ -109,7 +110,7 @@ impl ProjectorHandle {
         self.name
     }
 
-    /// The committed checkpoint.
+    /// Every event at or below it is in the read model, or was filtered out.
     pub fn position(&self) -> u64 {
         self.status.borrow().position
     }

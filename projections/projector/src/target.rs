@@ -1,5 +1,6 @@
 //! Where a projection's batches are committed: the live read-model file, or the scratch
-//! file of a rebuild. Each batch is one transaction holding the rows and the checkpoint.
+//! file of a rebuild. Each batch that writes rows is one transaction holding the rows and
+//! the checkpoint; one of only filtered-out events writes nothing (see [`Target`]).
 
 use crate::error::ProjectionError;
 use crate::models::read_checkpoint;
