@@ -11,11 +11,6 @@ CREATE INDEX IF NOT EXISTS board_obligations_by_subject_key
 CREATE INDEX IF NOT EXISTS board_obligations_by_key
     ON board_obligations (obligation_key, valid_from, valid_to, subject_key, deadline_day, required_count);
 
-CREATE INDEX IF NOT EXISTS board_obligations_by_subject ON board_obligations (subject_id, valid_from);
-
-CREATE INDEX IF NOT EXISTS board_entries_by_obligation
-    ON board_entries (obligation_id, recorded_at, backfill, withdrawn_at);
-
 CREATE INDEX IF NOT EXISTS board_entries_by_key
     ON board_entries (obligation_key, recorded_at, backfill, withdrawn_at);
 

@@ -46,6 +46,14 @@ pub(crate) fn date(column: usize, s: &str) -> rusqlite::Result<NaiveDate> {
     parse(column, s)
 }
 
+/// A date stored as days from 0001-01-01 (CE), as `Datelike::num_days_from_ce` counts.
+pub(crate) fn day(column: usize, days: i64) -> rusqlite::Result<NaiveDate> {
+    i32::try_from(days)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(column, days))
+}
+
 pub(crate) fn unit_kind(k: UnitKind) -> &'static str {
     match k {
         UnitKind::PartyCommittee => "party_committee",

@@ -7,7 +7,7 @@
 //!
 //! Tables (`schema.sql`): `board_units`, `board_groups`, `board_stationing`,
 //! `board_cadres`, `board_lists`, `board_list_subjects`, `board_subjects`,
-//! `board_obligation_keys`, `board_obligations`,
+//! `board_obligation_keys`, `board_items`, `board_obligations`,
 //! `board_entries`, `board_entry_corrections`, `board_reminders`. Run [`Board`] with the `projector` runtime;
 //! read it with the functions here on a read connection
 //! ([`projector::ReadModels::reader`]).

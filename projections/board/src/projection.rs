@@ -3,7 +3,7 @@
 //! fact became known; nothing visible at an earlier instant is ever changed.
 
 mod entries;
-mod keys;
+pub(crate) mod keys;
 mod obligations;
 mod org;
 
@@ -32,6 +32,7 @@ impl Board {
         "board_list_subjects",
         "board_subjects",
         "board_obligation_keys",
+        "board_items",
         "board_obligations",
         "board_entries",
         "board_entry_corrections",
@@ -63,7 +64,7 @@ impl Projection for Board {
     }
 
     fn version(&self) -> u32 {
-        3
+        4
     }
 
     fn schema(&self) -> &'static str {
@@ -185,7 +186,11 @@ fn reminded(
     at: i64,
 ) -> Applied {
     tx.prepare_cached(sql::INSERT_REMINDER)?
-        .execute(rusqlite::params![obligation.to_string(), kind.as_str(), at])?;
+        .execute(rusqlite::params![
+            keys::obligation(tx, obligation)?,
+            kind.as_str(),
+            at
+        ])?;
     Ok(())
 }
 

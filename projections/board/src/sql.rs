@@ -51,15 +51,14 @@ pub(crate) const INSERT_LIST_SUBJECT: &str = "INSERT INTO board_list_subjects \
 pub(crate) const LIST_SUBJECTS: &str = "SELECT subject_kind, subject_id FROM board_list_subjects \
      WHERE list_id = ?1 ORDER BY assigned_at, subject_kind, subject_id";
 
-/// The mutable facts of an open obligation version, to tell whether a re-derivation
-/// changed it.
-pub(crate) const OPEN_OBLIGATIONS_OF_SOURCE: &str = "SELECT version, obligation_id, deadline, \
-     required_count, responsibility, category, content, valid_from \
-     FROM board_obligations WHERE source_id = ?1 AND valid_to IS NULL";
-
-pub(crate) const OPEN_OBLIGATION_BY_ID: &str = "SELECT version, obligation_id, deadline, \
-     required_count, responsibility, category, content, valid_from \
-     FROM board_obligations WHERE obligation_id = ?1 AND valid_to IS NULL";
+/// The open versions of a source's obligations, with what a re-derivation may change.
+pub(crate) const OPEN_OBLIGATIONS_OF_SOURCE: &str = "SELECT o.version, k.obligation_id, \
+     o.deadline_day, o.required_count, o.item_key, o.valid_from \
+     FROM board_items i \
+     JOIN board_obligations o INDEXED BY board_obligations_open_by_item \
+       ON o.item_key = i.item_key AND o.valid_to IS NULL \
+     JOIN board_obligation_keys k ON k.obligation_key = o.obligation_key \
+     WHERE i.source_id = ?1";
 
 pub(crate) const CLOSE_OBLIGATION: &str =
     "UPDATE board_obligations SET valid_to = ?2 WHERE version = ?1";
@@ -67,10 +66,16 @@ pub(crate) const CLOSE_OBLIGATION: &str =
 pub(crate) const DROP_OBLIGATION_VERSION: &str = "DELETE FROM board_obligations WHERE version = ?1";
 
 pub(crate) const OPEN_OBLIGATION: &str = "INSERT INTO board_obligations \
-     (obligation_id, source_kind, source_id, item_id, subject_kind, subject_id, owner_kind, \
-      period, deadline, required_count, responsibility, category, content, valid_from, \
-      obligation_key, subject_key, deadline_day) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+     (obligation_key, subject_key, item_key, period, deadline_day, required_count, valid_from) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// The items of a source, oldest first: the last of each item id is its current one.
+pub(crate) const ITEMS_OF_SOURCE: &str = "SELECT item_key, item_id, responsibility, category, \
+     content FROM board_items WHERE source_id = ?1 ORDER BY item_key";
+
+pub(crate) const ADD_ITEM: &str = "INSERT INTO board_items \
+     (source_kind, source_id, item_id, responsibility, category, content) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 /// Only after [`SUBJECT_KEY`] found none: its key is the new rowid.
 pub(crate) const ADD_SUBJECT: &str = "INSERT INTO board_subjects (subject_id, subject_kind, owner_kind) \
@@ -78,30 +83,34 @@ pub(crate) const ADD_SUBJECT: &str = "INSERT INTO board_subjects (subject_id, su
 
 pub(crate) const SUBJECT_KEY: &str = "SELECT subject_key FROM board_subjects WHERE subject_id = ?1";
 
-/// Only after [`OBLIGATION_KEY`] found none: its key is the new rowid.
-pub(crate) const ADD_OBLIGATION_KEY: &str =
-    "INSERT INTO board_obligation_keys (obligation_id) VALUES (?1)";
+/// How many integers from an obligation's candidate key may hold it (see `keys`).
+pub(crate) const KEY_PROBES: i64 = 16;
 
-/// For an obligation expected to be new; the key is looked up if it exists after all.
-pub(crate) const ADD_NEW_OBLIGATION_KEY: &str = "INSERT INTO board_obligation_keys (obligation_id) \
-     VALUES (?1) ON CONFLICT (obligation_id) DO NOTHING";
+/// The keys from candidate ?1 on that an obligation may hold, with the ids holding them.
+pub(crate) const OBLIGATION_KEYS_FROM: &str = "SELECT obligation_key, obligation_id \
+     FROM board_obligation_keys WHERE obligation_key BETWEEN ?1 AND ?1 + 15 \
+     ORDER BY obligation_key";
 
-pub(crate) const OBLIGATION_KEY: &str =
-    "SELECT obligation_key FROM board_obligation_keys WHERE obligation_id = ?1";
+/// The key of obligation ?2, whose candidate is ?1.
+pub(crate) const OBLIGATION_KEY: &str = "SELECT obligation_key FROM board_obligation_keys \
+     WHERE obligation_key BETWEEN ?1 AND ?1 + 15 AND obligation_id = ?2";
+
+/// Takes key ?1 for obligation ?2 if it is free.
+pub(crate) const TAKE_OBLIGATION_KEY: &str = "INSERT INTO board_obligation_keys \
+     (obligation_key, obligation_id) VALUES (?1, ?2) ON CONFLICT (obligation_key) DO NOTHING";
 
 // ---- the fold: entries ----
 
 pub(crate) const INSERT_ENTRY: &str = "INSERT INTO board_entries \
-     (entry_id, obligation_id, backfill, recorded_at, performed_on, content, recorded_by, \
-      obligation_key) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (obligation_id, entry_id) DO NOTHING";
+     (obligation_key, entry_id, backfill, recorded_at, performed_on, content, recorded_by) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (obligation_key, entry_id) DO NOTHING";
 
 pub(crate) const CORRECT_ENTRY: &str = "INSERT INTO board_entry_corrections \
-     (entry_id, recorded_at, seq, performed_on, content, obligation_id) \
+     (obligation_key, entry_id, recorded_at, seq, performed_on, content) \
      VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 
-pub(crate) const WITHDRAW_ENTRY: &str = "UPDATE board_entries SET withdrawn_at = ?2 \
-     WHERE entry_id = ?1 AND obligation_id = ?3 AND withdrawn_at IS NULL";
+pub(crate) const WITHDRAW_ENTRY: &str = "UPDATE board_entries SET withdrawn_at = ?3 \
+     WHERE obligation_key = ?1 AND entry_id = ?2 AND withdrawn_at IS NULL";
 
 // ---- queries ----
 
@@ -187,8 +196,9 @@ pub(crate) const STATS_OBLIGATIONS: &str = concat!(
 
 macro_rules! obligation_columns {
     () => {
-        "o.obligation_id, o.source_kind, o.source_id, o.item_id, o.subject_kind, o.subject_id, \
-         o.period, o.deadline, o.required_count, o.responsibility, o.category, o.content, s.name"
+        "k.obligation_id, i.source_kind, i.source_id, i.item_id, b.subject_kind, b.subject_id, \
+         o.period, o.deadline_day, o.required_count, i.responsibility, i.category, i.content, \
+         s.name, o.obligation_key"
     };
 }
 
@@ -200,8 +210,12 @@ macro_rules! obligations_of {
             $subjects,
             ") SELECT ",
             obligation_columns!(),
-            " FROM subj s JOIN board_obligations o \
-               ON o.subject_id = s.subject_id AND o.owner_kind = s.owner_kind WHERE ",
+            " FROM subj s \
+               JOIN board_subjects b ON b.subject_id = s.subject_id AND b.owner_kind = s.owner_kind \
+               JOIN board_obligations o INDEXED BY board_obligations_by_subject_key \
+                 ON o.subject_key = b.subject_key \
+               JOIN board_items i ON i.item_key = o.item_key \
+               JOIN board_obligation_keys k ON k.obligation_key = o.obligation_key WHERE ",
             valid_at!("o")
         )
     };
@@ -235,23 +249,27 @@ pub(crate) const CADRE_KNOWN: &str = concat!(
 );
 
 /// The entries of obligation ?2 recorded by ?1 (withdrawn or not).
-pub(crate) const ENTRY_FACTS: &str = "SELECT recorded_at, backfill, withdrawn_at FROM board_entries \
-     WHERE obligation_id = ?2 AND recorded_at <= ?1";
+pub(crate) const ENTRY_FACTS: &str = "SELECT recorded_at, backfill, withdrawn_at \
+     FROM board_entries INDEXED BY board_entries_by_key WHERE obligation_key = ?2 AND recorded_at <= ?1";
 
 /// The entries of obligation ?2 recorded by ?1, with their content as last corrected by ?1.
 pub(crate) const ENTRIES: &str = "SELECT e.entry_id, e.backfill, e.recorded_at, e.withdrawn_at, \
      coalesce(k.performed_on, e.performed_on), coalesce(k.content, e.content), e.recorded_by, \
      k.recorded_at \
      FROM board_entries e LEFT JOIN board_entry_corrections k \
-       ON k.obligation_id = e.obligation_id AND k.entry_id = e.entry_id AND k.seq = \
+       ON k.obligation_key = e.obligation_key AND k.entry_id = e.entry_id AND k.seq = \
        (SELECT max(seq) FROM board_entry_corrections \
-        WHERE obligation_id = e.obligation_id AND entry_id = e.entry_id AND recorded_at <= ?1) \
-     WHERE e.obligation_id = ?2 AND e.recorded_at <= ?1 \
+        WHERE obligation_key = e.obligation_key AND entry_id = e.entry_id AND recorded_at <= ?1) \
+     WHERE e.obligation_key = ?2 AND e.recorded_at <= ?1 \
      ORDER BY e.recorded_at, e.entry_id";
 
 /// What names an obligation: source, subject and period (of its latest version).
-pub(crate) const OBLIGATION_REF: &str = "SELECT source_kind, source_id, item_id, subject_kind, subject_id, period \
-     FROM board_obligations WHERE obligation_id = ?1 ORDER BY valid_from DESC LIMIT 1";
+pub(crate) const OBLIGATION_REF: &str = "SELECT i.source_kind, i.source_id, i.item_id, \
+     b.subject_kind, b.subject_id, o.period \
+     FROM board_obligations o INDEXED BY board_obligations_by_key \
+     JOIN board_items i ON i.item_key = o.item_key \
+     JOIN board_subjects b ON b.subject_key = o.subject_key \
+     WHERE o.obligation_key = ?1 ORDER BY o.valid_from DESC LIMIT 1";
 
 /// The cadres known at an instant (?1), by name.
 pub(crate) const CADRES_AT: &str = "SELECT cadre_id, name, post, duty, owner_id, direct_leader FROM board_cadres \
@@ -259,8 +277,8 @@ pub(crate) const CADRES_AT: &str = "SELECT cadre_id, name, post, duty, owner_id,
 
 // ---- the deadline watcher ----
 
-pub(crate) const INSERT_REMINDER: &str = "INSERT INTO board_reminders (obligation_id, kind, recorded_at) \
-     VALUES (?1, ?2, ?3) ON CONFLICT (obligation_id, kind) DO NOTHING";
+pub(crate) const INSERT_REMINDER: &str = "INSERT INTO board_reminders (obligation_key, kind, recorded_at) \
+     VALUES (?1, ?2, ?3) ON CONFLICT (obligation_key, kind) DO NOTHING";
 
 /// The reminders of one kind due and not yet in the log: obligations whose deadline day is
 /// in `?1..=?2`, taken as the board showed them at the kind's boundary instant — the start
@@ -268,15 +286,17 @@ pub(crate) const INSERT_REMINDER: &str = "INSERT INTO board_reminders (obligatio
 /// than required. `?4` is the kind. Days are counted from 0001-01-01 (CE); 719,163 of them
 /// reach 1970-01-01, and Shanghai is 8 hours (28,800 s) ahead of UTC.
 pub(crate) const DUE_REMINDERS: &str = "\
-SELECT obligation_id, subject_kind, subject_id, deadline, required_count, n FROM ( \
-    SELECT o.obligation_id, o.subject_kind, o.subject_id, o.deadline, o.required_count, \
-        (SELECT COUNT(*) FROM board_entries e \
+SELECT k.obligation_id, b.subject_kind, b.subject_id, d.deadline_day, d.required_count, d.n FROM ( \
+    SELECT o.obligation_key, o.subject_key, o.deadline_day, o.required_count, \
+        (SELECT COUNT(*) FROM board_entries e INDEXED BY board_entries_by_key \
           WHERE e.obligation_key = o.obligation_key AND e.recorded_at <= o.b \
             AND (e.withdrawn_at IS NULL OR e.withdrawn_at > o.b)) AS n \
     FROM (SELECT *, (deadline_day - ?3 - 719163) * 86400000000 - 28800000000 AS b \
             FROM board_obligations WHERE deadline_day BETWEEN ?1 AND ?2) o \
     WHERE o.valid_from <= o.b AND (o.valid_to IS NULL OR o.valid_to > o.b) \
       AND NOT EXISTS (SELECT 1 FROM board_reminders r \
-                       WHERE r.obligation_id = o.obligation_id AND r.kind = ?4)) \
-WHERE n < required_count \
-ORDER BY deadline, obligation_id";
+                       WHERE r.obligation_key = o.obligation_key AND r.kind = ?4)) d \
+JOIN board_obligation_keys k ON k.obligation_key = d.obligation_key \
+JOIN board_subjects b ON b.subject_key = d.subject_key \
+WHERE d.n < d.required_count \
+ORDER BY d.deadline_day, k.obligation_id";

@@ -34,12 +34,12 @@ pub(crate) fn backfilled(tx: &Transaction<'_>, e: &DutyBackfilled, at: i64) -> A
 /// A correction changes what the entry says from `at` on; whether it counts does not change.
 pub(crate) fn corrected(tx: &Transaction<'_>, e: &DutyCorrected, at: i64, seq: i64) -> Applied {
     tx.prepare_cached(sql::CORRECT_ENTRY)?.execute(params![
+        keys::obligation(tx, e.obligation_id)?,
         e.entry_id.to_string(),
         at,
         seq,
         e.entry.performed_on.to_string(),
         e.entry.content,
-        e.obligation_id.to_string()
     ])?;
     Ok(())
 }
@@ -47,9 +47,9 @@ pub(crate) fn corrected(tx: &Transaction<'_>, e: &DutyCorrected, at: i64, seq: i
 /// The entry stops counting from `at` on (the first withdrawal stands).
 pub(crate) fn withdrawn(tx: &Transaction<'_>, e: &DutyWithdrawn, at: i64) -> Applied {
     tx.prepare_cached(sql::WITHDRAW_ENTRY)?.execute(params![
+        keys::obligation(tx, e.obligation_id)?,
         e.entry_id.to_string(),
         at,
-        e.obligation_id.to_string()
     ])?;
     Ok(())
 }
@@ -64,14 +64,13 @@ fn insert(
     at: i64,
 ) -> Applied {
     tx.prepare_cached(sql::INSERT_ENTRY)?.execute(params![
+        keys::obligation(tx, obligation)?,
         entry.to_string(),
-        obligation.to_string(),
         i64::from(backfill),
         at,
         content.performed_on.to_string(),
         content.content,
         by.to_string(),
-        keys::obligation(tx, obligation)?
     ])?;
     Ok(())
 }

@@ -3,8 +3,9 @@
 //! (source, subject, period), so an obligation a revision leaves as it was keeps its
 //! version, and its entries, untouched.
 
-use super::{Applied, Failure, keys};
-use crate::codec::{self, responsibility};
+use super::keys::{self, Items};
+use super::{Applied, Failure};
+use crate::codec;
 use crate::sql;
 use chrono::Datelike;
 use domain::calendar::{Cadence, Period};
@@ -33,9 +34,13 @@ pub(crate) fn list_published(
         // Subjects assigned before the list was published (not normally possible) get
         // their obligations now.
         let subjects = list_subjects(tx, e.list_id)?;
-        for o in derive_obligations(e.list_id, e.year, &e.items, &subjects) {
-            put(tx, &o, at)?;
-        }
+        let list_id = e.list_id.to_string();
+        sync(
+            tx,
+            &list_id,
+            derive_obligations(e.list_id, e.year, &e.items, &subjects),
+            at,
+        )?;
     }
     Ok(())
 }
@@ -64,8 +69,9 @@ pub(crate) fn list_assigned(
     };
     // A subject new to the list has none of its obligations yet (their ids derive from
     // the list, the item, the subject and the period): nothing to look up or replace.
+    let mut keys = Items::of_source(tx, &list_id)?;
     for o in derive_obligations(e.list_id, year, &items, &new) {
-        insert(tx, &o, at, Fresh::Yes)?;
+        insert(tx, &mut keys, &o, at, Fresh::Yes)?;
     }
     Ok(())
 }
@@ -118,11 +124,9 @@ pub(crate) fn key_task_set(tx: &Transaction<'_>, e: &KeyTaskSet, at: i64) -> App
 struct Open {
     version: i64,
     obligation_id: String,
-    deadline: String,
+    deadline_day: i64,
     required_count: i64,
-    responsibility: String,
-    category: String,
-    content: String,
+    item_key: i64,
     valid_from: i64,
 }
 
@@ -131,21 +135,18 @@ impl Open {
         Ok(Self {
             version: r.get(0)?,
             obligation_id: r.get(1)?,
-            deadline: r.get(2)?,
+            deadline_day: r.get(2)?,
             required_count: r.get(3)?,
-            responsibility: r.get(4)?,
-            category: r.get(5)?,
-            content: r.get(6)?,
-            valid_from: r.get(7)?,
+            item_key: r.get(4)?,
+            valid_from: r.get(5)?,
         })
     }
 
-    fn same_as(&self, o: &Obligation) -> bool {
-        self.deadline == o.deadline.to_string()
+    /// Whether `o`, whose item is `item_key`, is what this version says.
+    fn same_as(&self, o: &Obligation, item_key: i64) -> bool {
+        self.deadline_day == i64::from(o.deadline.num_days_from_ce())
             && self.required_count == i64::from(o.required_count)
-            && self.responsibility == responsibility(o.responsibility)
-            && self.category == o.category
-            && self.content == o.content
+            && self.item_key == item_key
     }
 }
 
@@ -156,14 +157,16 @@ fn sync(tx: &Transaction<'_>, source_id: &str, desired: Vec<Obligation>, at: i64
         .query_map([source_id], Open::read)?
         .map(|r| r.map(|o| (o.obligation_id.clone(), o)))
         .collect::<rusqlite::Result<_>>()?;
+    let mut keys = Items::of_source(tx, source_id)?;
     for o in &desired {
+        let item_key = keys.item(tx, o)?;
         match open.remove(&o.obligation_id.to_string()) {
-            Some(v) if v.same_as(o) => {}
+            Some(v) if v.same_as(o, item_key) => {}
             Some(v) => {
                 end(tx, &v, at)?;
-                insert(tx, o, at, Fresh::No)?;
+                insert(tx, &mut keys, o, at, Fresh::No)?;
             }
-            None => insert(tx, o, at, Fresh::No)?,
+            None => insert(tx, &mut keys, o, at, Fresh::No)?,
         }
     }
     // Obligations whose item was removed (or whose key task moved) simply end.
@@ -171,22 +174,6 @@ fn sync(tx: &Transaction<'_>, source_id: &str, desired: Vec<Obligation>, at: i64
         end(tx, v, at)?;
     }
     Ok(())
-}
-
-/// Opens `o` from `at` on, unless an identical version is open already.
-fn put(tx: &Transaction<'_>, o: &Obligation, at: i64) -> Applied {
-    let current = tx
-        .prepare_cached(sql::OPEN_OBLIGATION_BY_ID)?
-        .query_row([o.obligation_id.to_string()], Open::read)
-        .optional()?;
-    match current {
-        Some(v) if v.same_as(o) => Ok(()),
-        Some(v) => {
-            end(tx, &v, at)?;
-            insert(tx, o, at, Fresh::No)
-        }
-        None => insert(tx, o, at, Fresh::No),
-    }
 }
 
 /// Ends a version at `at`. One opened at that very instant was never visible: it goes.
@@ -208,31 +195,26 @@ enum Fresh {
     No,
 }
 
-fn insert(tx: &Transaction<'_>, o: &Obligation, at: i64, fresh: Fresh) -> Applied {
+fn insert(
+    tx: &Transaction<'_>,
+    keys: &mut Items,
+    o: &Obligation,
+    at: i64,
+    fresh: Fresh,
+) -> Applied {
     let key = match fresh {
         Fresh::Yes => keys::new_obligation(tx, o.obligation_id)?,
         Fresh::No => keys::obligation(tx, o.obligation_id)?,
     };
-    let (source_kind, source_id, item_id) = codec::source(&o.source);
-    let (subject_kind, subject_id, owner_kind) = codec::subject(&o.subject);
+    let (subject_key, item_key) = (keys.subject(tx, &o.subject)?, keys.item(tx, o)?);
     tx.prepare_cached(sql::OPEN_OBLIGATION)?.execute(params![
-        o.obligation_id.to_string(),
-        source_kind,
-        source_id,
-        item_id,
-        subject_kind,
-        subject_id,
-        owner_kind,
-        o.period.to_string(),
-        o.deadline.to_string(),
-        o.required_count,
-        responsibility(o.responsibility),
-        o.category,
-        o.content,
-        at,
         key,
-        keys::subject(tx, &o.subject)?,
-        o.deadline.num_days_from_ce()
+        subject_key,
+        item_key,
+        o.period.to_string(),
+        o.deadline.num_days_from_ce(),
+        o.required_count,
+        at,
     ])?;
     Ok(())
 }

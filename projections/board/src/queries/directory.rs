@@ -2,6 +2,7 @@
 //! comes from.
 
 use crate::codec::{micros, parse, parse_source, parse_subject};
+use crate::projection::keys;
 use crate::sql;
 use chrono::{DateTime, Utc};
 use domain::ids::{CadreId, GroupId, ObligationId, UnitId};
@@ -56,8 +57,11 @@ pub fn obligation_ref(
     conn: &Connection,
     id: ObligationId,
 ) -> rusqlite::Result<Option<ObligationRef>> {
+    let Some(key) = keys::known_obligation(conn, id)? else {
+        return Ok(None);
+    };
     conn.prepare_cached(sql::OBLIGATION_REF)?
-        .query_row([id.to_string()], |r| {
+        .query_row([key], |r| {
             let kind: String = r.get(0)?;
             let source: String = r.get(1)?;
             let item: Option<String> = r.get(2)?;

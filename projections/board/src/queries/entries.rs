@@ -1,6 +1,7 @@
 //! The duty entries of one obligation as of an instant, with what they said then.
 
 use crate::codec::{date, instant, micros, parse};
+use crate::projection::keys;
 use crate::sql;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::ids::{CadreId, EntryId, ObligationId};
@@ -32,8 +33,11 @@ pub fn obligation_entries(
     as_of: DateTime<Utc>,
 ) -> rusqlite::Result<Vec<EntryView>> {
     let t = micros(as_of);
+    let Some(key) = keys::known_obligation(conn, obligation_id)? else {
+        return Ok(Vec::new());
+    };
     conn.prepare_cached(sql::ENTRIES)?
-        .query_map(params![t, obligation_id.to_string()], |r| {
+        .query_map(params![t, key], |r| {
             let withdrawn_at: Option<i64> = r.get(3)?;
             let corrected_at: Option<i64> = r.get(7)?;
             Ok(EntryView {

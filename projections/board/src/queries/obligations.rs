@@ -1,7 +1,7 @@
 //! The obligations of a unit, a discipline group or a cadre as of an instant, each with its
 //! light worked out from the entries known then.
 
-use crate::codec::{self, date, instant, micros, parse, parse_responsibility};
+use crate::codec::{self, instant, micros, parse, parse_responsibility};
 use crate::sql;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::Period;
@@ -98,15 +98,15 @@ fn views(
     as_of: DateTime<Utc>,
 ) -> rusqlite::Result<Vec<ObligationView>> {
     let t = micros(as_of);
-    let mut out: Vec<ObligationView> = conn
+    let mut out: Vec<(ObligationView, i64)> = conn
         .prepare_cached(query)?
-        .query_map(params![t, id], |r| view(r, as_of))?
+        .query_map(params![t, id], |r| Ok((view(r, as_of)?, r.get(13)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut facts_of = conn.prepare_cached(sql::ENTRY_FACTS)?;
     let mut facts = Vec::new();
-    for v in &mut out {
+    for (v, key) in &mut out {
         facts.clear();
-        let mut rows = facts_of.query(params![t, v.obligation_id.to_string()])?;
+        let mut rows = facts_of.query(params![t, *key])?;
         while let Some(r) = rows.next()? {
             facts.push(EntryFact {
                 recorded_at: instant(0, r.get(0)?)?,
@@ -121,6 +121,7 @@ fn views(
         (v.count, v.on_time, v.light) = (s.count, s.on_time, s.light);
         (v.completed_at, v.backfilled) = (s.completed_at, s.backfilled);
     }
+    let mut out: Vec<ObligationView> = out.into_iter().map(|(v, _)| v).collect();
     out.sort_by(|a, b| {
         (a.subject, a.deadline, a.period, a.obligation_id).cmp(&(
             b.subject,
@@ -148,7 +149,7 @@ fn view(r: &Row<'_>, _as_of: DateTime<Utc>) -> rusqlite::Result<ObligationView> 
         subject_name: text(12)?,
         period_label: period.label_zh(),
         period,
-        deadline: date(7, &text(7)?)?,
+        deadline: codec::day(7, r.get(7)?)?,
         required_count: r.get(8)?,
         count: 0,
         on_time: 0,

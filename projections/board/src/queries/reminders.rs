@@ -1,6 +1,6 @@
 //! What the deadline watcher asks: the reminders due and not yet in the log.
 
-use crate::codec::{date, parse, parse_subject};
+use crate::codec::{day, parse, parse_subject};
 use crate::sql;
 use chrono::{Datelike, Days, NaiveDate};
 use domain::reminders::{AtBoundary, ReminderKind};
@@ -34,12 +34,12 @@ pub fn due_reminders(
         |r| {
             let kind: String = r.get(1)?;
             let id: String = r.get(2)?;
-            let deadline: String = r.get(3)?;
+
             let obligation: String = r.get(0)?;
             Ok(AtBoundary {
                 obligation_id: parse(0, &obligation)?,
                 subject: parse_subject(1, &kind, &id)?,
-                deadline: date(3, &deadline)?,
+                deadline: day(3, r.get(3)?)?,
                 required_count: r.get(4)?,
                 count: r.get(5)?,
             })

@@ -29,8 +29,11 @@ WITH history (cadre_id, stream) AS (
     SELECT cadre_id, 'cadre-' || cadre_id FROM directory_cadres
     UNION ALL
     SELECT o.subject_id, k.prefix || o.obligation_id
-      FROM (SELECT DISTINCT subject_id, obligation_id FROM board_obligations
-             WHERE owner_kind = 'cadre' AND valid_to IS NULL) o,
+      FROM (SELECT DISTINCT b.subject_id, k.obligation_id
+              FROM board_obligations o
+              JOIN board_subjects b ON b.subject_key = o.subject_key
+              JOIN board_obligation_keys k ON k.obligation_key = o.obligation_key
+             WHERE b.owner_kind = 'cadre' AND o.valid_to IS NULL) o,
            (SELECT 'obligation-' AS prefix UNION ALL SELECT 'reminder-') k
     UNION ALL
     SELECT cadre_id, 'filing-' || filing_id FROM filings
