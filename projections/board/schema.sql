@@ -109,10 +109,12 @@ CREATE INDEX IF NOT EXISTS board_items_by_source ON board_items (source_id, item
 
 -- Obligations as versions: the obligation (its key), whose (the subject's key) and what
 -- (the item's key), for which period and by when. Personal obligations are counted under
--- the cadre's owner at the instant asked.
+-- the cadre's owner at the instant asked. The id's 16 bytes are here too, so listing a
+-- subject's obligations reads no row of board_obligation_keys (whose keys are scattered).
 CREATE TABLE IF NOT EXISTS board_obligations (
     version        INTEGER PRIMARY KEY,
     obligation_key INTEGER NOT NULL,
+    obligation_id  BLOB    NOT NULL,
     subject_key    INTEGER NOT NULL,
     item_key       INTEGER NOT NULL,
     period         TEXT    NOT NULL,  -- Period key: 2026, 2026-H1, 2026-Q3, 2026-M07, 2026-once

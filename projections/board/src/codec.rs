@@ -2,7 +2,7 @@
 //! microseconds, enums as their snake_case wire names, subjects as a kind and an id.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::ids::{CadreId, GroupId, UnitId};
+use domain::ids::{CadreId, GroupId, ObligationId, UnitId};
 use domain::obligation::Source;
 use domain::org::{CadreDuty, Responsibility, Subject, UnitKind};
 use std::fmt;
@@ -44,6 +44,18 @@ pub(crate) fn instant(column: usize, us: i64) -> rusqlite::Result<DateTime<Utc>>
 
 pub(crate) fn date(column: usize, s: &str) -> rusqlite::Result<NaiveDate> {
     parse(column, s)
+}
+
+/// An obligation id stored as its 16 bytes.
+pub(crate) fn obligation_id(column: usize, bytes: &[u8]) -> rusqlite::Result<ObligationId> {
+    uuid::Uuid::from_slice(bytes)
+        .map(ObligationId)
+        .map_err(|_| {
+            bad(
+                column,
+                format!("{} bytes for an obligation id", bytes.len()),
+            )
+        })
 }
 
 /// A date stored as days from 0001-01-01 (CE), as `Datelike::num_days_from_ce` counts.

@@ -66,8 +66,9 @@ pub(crate) const CLOSE_OBLIGATION: &str =
 pub(crate) const DROP_OBLIGATION_VERSION: &str = "DELETE FROM board_obligations WHERE version = ?1";
 
 pub(crate) const OPEN_OBLIGATION: &str = "INSERT INTO board_obligations \
-     (obligation_key, subject_key, item_key, period, deadline_day, required_count, valid_from) \
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+     (obligation_key, subject_key, item_key, period, deadline_day, required_count, valid_from, \
+      obligation_id) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
 /// The items of a source, oldest first: the last of each item id is its current one.
 pub(crate) const ITEMS_OF_SOURCE: &str = "SELECT item_key, item_id, responsibility, category, \
@@ -196,13 +197,13 @@ pub(crate) const STATS_OBLIGATIONS: &str = concat!(
 
 macro_rules! obligation_columns {
     () => {
-        "k.obligation_id, i.source_kind, i.source_id, i.item_id, b.subject_kind, b.subject_id, \
+        "o.obligation_id, i.source_kind, i.source_id, i.item_id, b.subject_kind, b.subject_id, \
          o.period, o.deadline_day, o.required_count, i.responsibility, i.category, i.content, \
          s.name, o.obligation_key"
     };
 }
 
-/// Obligations visible at ?1 of the subjects in `subj` (subject_id, owner_kind, name).
+/// Obligations visible at ?1 of the subjects in `subj`, with their items and ids.
 macro_rules! obligations_of {
     ($subjects:expr) => {
         concat!(
@@ -214,43 +215,82 @@ macro_rules! obligations_of {
                JOIN board_subjects b ON b.subject_id = s.subject_id AND b.owner_kind = s.owner_kind \
                JOIN board_obligations o INDEXED BY board_obligations_by_subject_key \
                  ON o.subject_key = b.subject_key \
-               JOIN board_items i ON i.item_key = o.item_key \
-               JOIN board_obligation_keys k ON k.obligation_key = o.obligation_key WHERE ",
+               JOIN board_items i ON i.item_key = o.item_key WHERE ",
+            valid_at!("o")
+        )
+    };
+}
+
+/// The entries recorded by ?1 (withdrawn or not) of the obligations [`obligations_of`]
+/// lists, by obligation key: one statement for all of them.
+macro_rules! entry_facts_of {
+    ($subjects:expr) => {
+        concat!(
+            "WITH subj (subject_id, owner_kind, name) AS (",
+            $subjects,
+            ") SELECT o.obligation_key, e.recorded_at, e.backfill, e.withdrawn_at FROM subj s \
+               JOIN board_subjects b ON b.subject_id = s.subject_id AND b.owner_kind = s.owner_kind \
+               JOIN board_obligations o INDEXED BY board_obligations_by_subject_key \
+                 ON o.subject_key = b.subject_key \
+               JOIN board_entries e INDEXED BY board_entries_by_key \
+                 ON e.obligation_key = o.obligation_key AND e.recorded_at <= ?1 WHERE ",
             valid_at!("o")
         )
     };
 }
 
 /// ?2 = the unit: its team and the cadres it owns at ?1.
-pub(crate) const UNIT_OBLIGATIONS: &str = obligations_of!(concat!(
-    "SELECT unit_id, 'unit', name FROM board_units WHERE unit_id = ?2 AND registered_at <= ?1 \
-     UNION ALL SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c \
-     WHERE c.owner_kind = 'unit' AND c.owner_id = ?2 AND ",
-    valid_at!("c")
-));
+macro_rules! unit_subjects {
+    () => {
+        concat!(
+            "SELECT unit_id, 'unit', name FROM board_units WHERE unit_id = ?2 AND registered_at <= ?1 \
+             UNION ALL SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c \
+             WHERE c.owner_kind = 'unit' AND c.owner_id = ?2 AND ",
+            valid_at!("c")
+        )
+    };
+}
 
 /// ?2 = the group: itself and the cadres it owns at ?1.
-pub(crate) const GROUP_OBLIGATIONS: &str = obligations_of!(concat!(
-    "SELECT group_id, 'group', name FROM board_groups WHERE group_id = ?2 AND registered_at <= ?1 \
-     UNION ALL SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c \
-     WHERE c.owner_kind = 'group' AND c.owner_id = ?2 AND ",
-    valid_at!("c")
-));
+macro_rules! group_subjects {
+    () => {
+        concat!(
+            "SELECT group_id, 'group', name FROM board_groups WHERE group_id = ?2 AND registered_at <= ?1 \
+             UNION ALL SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c \
+             WHERE c.owner_kind = 'group' AND c.owner_id = ?2 AND ",
+            valid_at!("c")
+        )
+    };
+}
 
 /// ?2 = the cadre, if known at ?1.
-pub(crate) const CADRE_OBLIGATIONS: &str = obligations_of!(concat!(
-    "SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c WHERE c.cadre_id = ?2 AND ",
-    valid_at!("c")
-));
+macro_rules! cadre_subjects {
+    () => {
+        concat!(
+            "SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c WHERE c.cadre_id = ?2 AND ",
+            valid_at!("c")
+        )
+    };
+}
+
+/// A unit's, a group's or a cadre's obligations, and their entries' facts.
+pub(crate) const UNIT_OBLIGATIONS: (&str, &str) = (
+    obligations_of!(unit_subjects!()),
+    entry_facts_of!(unit_subjects!()),
+);
+pub(crate) const GROUP_OBLIGATIONS: (&str, &str) = (
+    obligations_of!(group_subjects!()),
+    entry_facts_of!(group_subjects!()),
+);
+pub(crate) const CADRE_OBLIGATIONS: (&str, &str) = (
+    obligations_of!(cadre_subjects!()),
+    entry_facts_of!(cadre_subjects!()),
+);
 
 pub(crate) const CADRE_KNOWN: &str = concat!(
     "SELECT 1 FROM board_cadres c WHERE c.cadre_id = ?2 AND ",
     valid_at!("c")
 );
-
-/// The entries of obligation ?2 recorded by ?1 (withdrawn or not).
-pub(crate) const ENTRY_FACTS: &str = "SELECT recorded_at, backfill, withdrawn_at \
-     FROM board_entries INDEXED BY board_entries_by_key WHERE obligation_key = ?2 AND recorded_at <= ?1";
 
 /// The entries of obligation ?2 recorded by ?1, with their content as last corrected by ?1.
 pub(crate) const ENTRIES: &str = "SELECT e.entry_id, e.backfill, e.recorded_at, e.withdrawn_at, \

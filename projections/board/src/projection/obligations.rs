@@ -215,6 +215,7 @@ fn insert(
         o.deadline.num_days_from_ce(),
         o.required_count,
         at,
+        o.obligation_id.0.as_bytes(),
     ])?;
     Ok(())
 }

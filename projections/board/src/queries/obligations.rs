@@ -11,6 +11,7 @@ use domain::obligation::Source;
 use domain::org::{Responsibility, Subject};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One obligation as the board shows it at an instant.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -93,7 +94,7 @@ fn known(conn: &Connection, query: &str, id: &str, as_of: DateTime<Utc>) -> rusq
 
 fn views(
     conn: &Connection,
-    query: &str,
+    (query, facts_query): (&str, &str),
     id: &str,
     as_of: DateTime<Utc>,
 ) -> rusqlite::Result<Vec<ObligationView>> {
@@ -102,22 +103,22 @@ fn views(
         .prepare_cached(query)?
         .query_map(params![t, id], |r| Ok((view(r, as_of)?, r.get(13)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut facts_of = conn.prepare_cached(sql::ENTRY_FACTS)?;
-    let mut facts = Vec::new();
+    let mut facts: HashMap<i64, Vec<EntryFact>> = HashMap::with_capacity(out.len());
+    let mut stmt = conn.prepare_cached(facts_query)?;
+    let mut rows = stmt.query(params![t, id])?;
+    while let Some(r) = rows.next()? {
+        facts.entry(r.get(0)?).or_default().push(EntryFact {
+            recorded_at: instant(1, r.get(1)?)?,
+            backfill: r.get::<_, i64>(2)? != 0,
+            withdrawn_at: r
+                .get::<_, Option<i64>>(3)?
+                .map(|w| instant(3, w))
+                .transpose()?,
+        });
+    }
     for (v, key) in &mut out {
-        facts.clear();
-        let mut rows = facts_of.query(params![t, *key])?;
-        while let Some(r) = rows.next()? {
-            facts.push(EntryFact {
-                recorded_at: instant(0, r.get(0)?)?,
-                backfill: r.get::<_, i64>(1)? != 0,
-                withdrawn_at: r
-                    .get::<_, Option<i64>>(2)?
-                    .map(|w| instant(2, w))
-                    .transpose()?,
-            });
-        }
-        let s = light::status(v.deadline, v.required_count, &facts, as_of);
+        let facts = facts.get(key).map_or(&[][..], Vec::as_slice);
+        let s = light::status(v.deadline, v.required_count, facts, as_of);
         (v.count, v.on_time, v.light) = (s.count, s.on_time, s.light);
         (v.completed_at, v.backfilled) = (s.completed_at, s.backfilled);
     }
@@ -133,12 +134,11 @@ fn views(
     Ok(out)
 }
 
-/// An obligation's row, its status not yet worked out.
 fn view(r: &Row<'_>, _as_of: DateTime<Utc>) -> rusqlite::Result<ObligationView> {
     let text = |i: usize| -> rusqlite::Result<String> { r.get(i) };
     let period: Period = parse(6, &text(6)?)?;
     Ok(ObligationView {
-        obligation_id: parse(0, &text(0)?)?,
+        obligation_id: codec::obligation_id(0, r.get_ref(0)?.as_blob()?)?,
         source: codec::parse_source(
             1,
             &text(1)?,
