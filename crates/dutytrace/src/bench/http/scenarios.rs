@@ -28,7 +28,8 @@ pub(super) async fn run(s: &Service, args: &HttpArgs) -> anyhow::Result<(Vec<Mea
     println!();
     println!(
         "{} events, {} units, {} cadres, over HTTP on loopback, {} keep-alive clients, each \
-         request signed in with a bearer token; every answer checked (200, a command 201)",
+         request signed in with a bearer token; every answer checked (200, a command 201); \
+         the per-user command limit lifted for the run",
         s.events,
         s.units.len(),
         s.cadres.len(),

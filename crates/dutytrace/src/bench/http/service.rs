@@ -103,12 +103,13 @@ impl Service {
 
         // Only the service and the load from here on count towards the peak.
         reset_peak();
-        let running = serve::start(
+        let running = serve::start_with(
             opened,
             clock,
             "127.0.0.1:0".parse()?,
             Some(password.clone()),
             None,
+            unlimited_commands(),
         )
         .await?;
         let address = running.address;
@@ -337,4 +338,16 @@ async fn open_obligation(
         }
     }
     Ok(None)
+}
+
+/// The service's limits with the per-user command rate lifted: each client of the command
+/// scenario is one cadre sending as fast as it is answered, which the default limit (50 a
+/// second, bursts of 200) would cap — and the run measures the service, not its limiter.
+/// Every other limit stays as `dutytrace serve` has it.
+fn unlimited_commands() -> api::LimitConfig {
+    api::LimitConfig {
+        commands_per_second: 1_000_000,
+        command_burst: 1_000_000,
+        ..api::LimitConfig::default()
+    }
 }
