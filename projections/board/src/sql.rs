@@ -203,61 +203,64 @@ macro_rules! obligation_columns {
     };
 }
 
-/// Obligations visible at ?1 of the subjects in `subj`, with their items and ids.
-macro_rules! obligations_of {
-    ($subjects:expr) => {
+/// `columns` of the obligation versions visible at ?1 of the subjects in `subj` (subject_id,
+/// owner_kind, name), `s` being the subject, `b` its key row and `o` the version, with
+/// `join` after them.
+macro_rules! versions_of {
+    ($subjects:expr, $columns:expr, $join:expr) => {
         concat!(
             "WITH subj (subject_id, owner_kind, name) AS (",
             $subjects,
             ") SELECT ",
-            obligation_columns!(),
+            $columns,
             " FROM subj s \
                JOIN board_subjects b ON b.subject_id = s.subject_id AND b.owner_kind = s.owner_kind \
                JOIN board_obligations o INDEXED BY board_obligations_by_subject_key \
-                 ON o.subject_key = b.subject_key \
-               JOIN board_items i ON i.item_key = o.item_key WHERE ",
+                 ON o.subject_key = b.subject_key ",
+            $join,
+            " WHERE ",
             valid_at!("o")
         )
     };
 }
 
-/// The entries recorded by ?1 (withdrawn or not) of the obligations [`obligations_of`]
-/// lists, by obligation key: one statement for all of them.
-macro_rules! entry_facts_of {
+/// A subject's obligations with their items and ids, and (one statement for all of them)
+/// the entries recorded by ?1, withdrawn or not, by obligation key.
+macro_rules! obligations_and_entries_of {
     ($subjects:expr) => {
-        concat!(
-            "WITH subj (subject_id, owner_kind, name) AS (",
-            $subjects,
-            ") SELECT o.obligation_key, e.recorded_at, e.backfill, e.withdrawn_at FROM subj s \
-               JOIN board_subjects b ON b.subject_id = s.subject_id AND b.owner_kind = s.owner_kind \
-               JOIN board_obligations o INDEXED BY board_obligations_by_subject_key \
-                 ON o.subject_key = b.subject_key \
-               JOIN board_entries e INDEXED BY board_entries_by_key \
-                 ON e.obligation_key = o.obligation_key AND e.recorded_at <= ?1 WHERE ",
-            valid_at!("o")
+        (
+            versions_of!(
+                $subjects,
+                obligation_columns!(),
+                "JOIN board_items i ON i.item_key = o.item_key"
+            ),
+            versions_of!(
+                $subjects,
+                "o.obligation_key, e.recorded_at, e.backfill, e.withdrawn_at",
+                "JOIN board_entries e INDEXED BY board_entries_by_key \
+                   ON e.obligation_key = o.obligation_key AND e.recorded_at <= ?1"
+            ),
         )
     };
 }
 
-/// ?2 = the unit: its team and the cadres it owns at ?1.
-macro_rules! unit_subjects {
-    () => {
+/// ?2 = the unit or the group (`$table`, keyed by `$id`): itself and the cadres it owns at ?1.
+macro_rules! owner_subjects {
+    ($table:literal, $id:literal, $kind:literal) => {
         concat!(
-            "SELECT unit_id, 'unit', name FROM board_units WHERE unit_id = ?2 AND registered_at <= ?1 \
+            "SELECT ",
+            $id,
+            ", '",
+            $kind,
+            "', name FROM ",
+            $table,
+            " WHERE ",
+            $id,
+            " = ?2 AND registered_at <= ?1 \
              UNION ALL SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c \
-             WHERE c.owner_kind = 'unit' AND c.owner_id = ?2 AND ",
-            valid_at!("c")
-        )
-    };
-}
-
-/// ?2 = the group: itself and the cadres it owns at ?1.
-macro_rules! group_subjects {
-    () => {
-        concat!(
-            "SELECT group_id, 'group', name FROM board_groups WHERE group_id = ?2 AND registered_at <= ?1 \
-             UNION ALL SELECT c.cadre_id, 'cadre', c.name FROM board_cadres c \
-             WHERE c.owner_kind = 'group' AND c.owner_id = ?2 AND ",
+             WHERE c.owner_kind = '",
+            $kind,
+            "' AND c.owner_id = ?2 AND ",
             valid_at!("c")
         )
     };
@@ -274,18 +277,11 @@ macro_rules! cadre_subjects {
 }
 
 /// A unit's, a group's or a cadre's obligations, and their entries' facts.
-pub(crate) const UNIT_OBLIGATIONS: (&str, &str) = (
-    obligations_of!(unit_subjects!()),
-    entry_facts_of!(unit_subjects!()),
-);
-pub(crate) const GROUP_OBLIGATIONS: (&str, &str) = (
-    obligations_of!(group_subjects!()),
-    entry_facts_of!(group_subjects!()),
-);
-pub(crate) const CADRE_OBLIGATIONS: (&str, &str) = (
-    obligations_of!(cadre_subjects!()),
-    entry_facts_of!(cadre_subjects!()),
-);
+pub(crate) const UNIT_OBLIGATIONS: (&str, &str) =
+    obligations_and_entries_of!(owner_subjects!("board_units", "unit_id", "unit"));
+pub(crate) const GROUP_OBLIGATIONS: (&str, &str) =
+    obligations_and_entries_of!(owner_subjects!("board_groups", "group_id", "group"));
+pub(crate) const CADRE_OBLIGATIONS: (&str, &str) = obligations_and_entries_of!(cadre_subjects!());
 
 pub(crate) const CADRE_KNOWN: &str = concat!(
     "SELECT 1 FROM board_cadres c WHERE c.cadre_id = ?2 AND ",

@@ -208,6 +208,17 @@ mod tests {
         c
     }
 
+    /// Other obligations (ids from these numbers) hold these keys.
+    fn hold(tx: &Transaction<'_>, keys: &[(i64, u128)]) {
+        for (key, other) in keys {
+            tx.execute(
+                sql::TAKE_OBLIGATION_KEY,
+                params![key, Uuid::from_u128(*other).to_string()],
+            )
+            .unwrap();
+        }
+    }
+
     #[test]
     fn an_obligation_whose_candidate_another_holds_takes_the_next_free_key() {
         let mut c = file();
@@ -215,13 +226,7 @@ mod tests {
         let id = ObligationId(Uuid::from_u128(7));
         let first = candidate(id);
         // Others hold the candidate and the one after it, not the third.
-        for (k, other) in [(first, 1u128), (first + 1, 2)] {
-            tx.execute(
-                sql::TAKE_OBLIGATION_KEY,
-                params![k, Uuid::from_u128(other).to_string()],
-            )
-            .unwrap();
-        }
+        hold(&tx, &[(first, 1), (first + 1, 2)]);
         let key = new_obligation(&tx, id).unwrap();
         assert_eq!(key, first + 2);
         // Found again, by either way, and by a query.
@@ -240,13 +245,7 @@ mod tests {
         let tx = c.transaction().unwrap();
         let id = ObligationId(Uuid::from_u128(7));
         let first = candidate(id);
-        for (k, other) in [(first, 1u128), (first + 2, 2)] {
-            tx.execute(
-                sql::TAKE_OBLIGATION_KEY,
-                params![k, Uuid::from_u128(other).to_string()],
-            )
-            .unwrap();
-        }
+        hold(&tx, &[(first, 1), (first + 2, 2)]);
         assert_eq!(obligation(&tx, id).unwrap(), first + 1);
         assert_eq!(known_obligation(&tx, id).unwrap(), Some(first + 1));
     }
@@ -257,13 +256,10 @@ mod tests {
         let tx = c.transaction().unwrap();
         let id = ObligationId(Uuid::from_u128(7));
         let first = candidate(id);
-        for i in 0..sql::KEY_PROBES {
-            tx.execute(
-                sql::TAKE_OBLIGATION_KEY,
-                params![first + i, Uuid::from_u128(100 + i as u128).to_string()],
-            )
-            .unwrap();
-        }
+        let others: Vec<(i64, u128)> = (0..sql::KEY_PROBES)
+            .map(|i| (first + i, 100 + i as u128))
+            .collect();
+        hold(&tx, &others);
         match new_obligation(&tx, id) {
             Err(Failure::Event(reason)) => assert!(reason.contains("no key is free"), "{reason}"),
             other => panic!("expected no free key, got {other:?}"),
