@@ -87,14 +87,14 @@ pub(crate) const SUBJECT_KEY: &str = "SELECT subject_key FROM board_subjects WHE
 /// How many integers from an obligation's candidate key may hold it (see `keys`).
 pub(crate) const KEY_PROBES: i64 = 16;
 
-/// The keys from candidate ?1 on that an obligation may hold, with the ids holding them.
+/// The keys an obligation may hold (its candidate ?1 to ?2), with the ids holding them.
 pub(crate) const OBLIGATION_KEYS_FROM: &str = "SELECT obligation_key, obligation_id \
-     FROM board_obligation_keys WHERE obligation_key BETWEEN ?1 AND ?1 + 15 \
+     FROM board_obligation_keys WHERE obligation_key BETWEEN ?1 AND ?2 \
      ORDER BY obligation_key";
 
-/// The key of obligation ?2, whose candidate is ?1.
+/// The key of obligation ?3, whose candidate is ?1 and last possible key ?2.
 pub(crate) const OBLIGATION_KEY: &str = "SELECT obligation_key FROM board_obligation_keys \
-     WHERE obligation_key BETWEEN ?1 AND ?1 + 15 AND obligation_id = ?2";
+     WHERE obligation_key BETWEEN ?1 AND ?2 AND obligation_id = ?3";
 
 /// Takes key ?1 for obligation ?2 if it is free.
 pub(crate) const TAKE_OBLIGATION_KEY: &str = "INSERT INTO board_obligation_keys \

@@ -42,6 +42,11 @@ pub(crate) fn subject(tx: &Transaction<'_>, s: &Subject) -> rusqlite::Result<i64
     Ok(tx.last_insert_rowid())
 }
 
+/// The last key an obligation whose candidate is `first` may hold.
+fn last_probe(first: i64) -> i64 {
+    first + sql::KEY_PROBES - 1
+}
+
 /// The key of an obligation, taken now if it has none.
 pub(crate) fn obligation(tx: &Transaction<'_>, id: ObligationId) -> Result<i64, Failure> {
     let first = candidate(id);
@@ -50,7 +55,7 @@ pub(crate) fn obligation(tx: &Transaction<'_>, id: ObligationId) -> Result<i64, 
     let mut expected = first;
     {
         let mut stmt = tx.prepare_cached(sql::OBLIGATION_KEYS_FROM)?;
-        let mut rows = stmt.query([first])?;
+        let mut rows = stmt.query(params![first, last_probe(first)])?;
         while let Some(r) = rows.next()? {
             let (key, holder): (i64, String) = (r.get(0)?, r.get(1)?);
             if holder == text {
@@ -64,7 +69,7 @@ pub(crate) fn obligation(tx: &Transaction<'_>, id: ObligationId) -> Result<i64, 
     }
     let key = match free {
         Some(k) => k,
-        None if expected < first + sql::KEY_PROBES => expected,
+        None if expected <= last_probe(first) => expected,
         None => {
             return Err(Failure::Event(format!(
                 "no key is free for obligation {id}: {} others hold every one from its candidate",
@@ -97,12 +102,15 @@ pub(crate) fn known_obligation(
     id: ObligationId,
 ) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached(sql::OBLIGATION_KEY)?
-        .query_row(params![candidate(id), id.to_string()], |r| r.get(0))
+        .query_row(
+            params![candidate(id), last_probe(candidate(id)), id.to_string()],
+            |r| r.get(0),
+        )
         .optional()
 }
 
 /// What an item asks, as stored once in `board_items`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 struct ItemFacts {
     responsibility: &'static str,
     category: String,
@@ -116,6 +124,14 @@ impl ItemFacts {
             category: o.category.clone(),
             content: o.content.clone(),
         }
+    }
+
+    /// Whether `o` asks what this item asks (compared in place: called for every
+    /// obligation a list imposes).
+    fn asked_by(&self, o: &Obligation) -> bool {
+        self.responsibility == codec::responsibility(o.responsibility)
+            && self.category == o.category
+            && self.content == o.content
     }
 }
 
@@ -157,12 +173,12 @@ impl Items {
     pub(crate) fn item(&mut self, tx: &Transaction<'_>, o: &Obligation) -> rusqlite::Result<i64> {
         let (source_kind, source_id, item_id) = codec::source(&o.source);
         debug_assert_eq!(source_id, self.source_id);
-        let facts = ItemFacts::of(o);
         if let Some((key, known)) = self.current.get(&item_id)
-            && *known == facts
+            && known.asked_by(o)
         {
             return Ok(*key);
         }
+        let facts = ItemFacts::of(o);
         tx.prepare_cached(sql::ADD_ITEM)?.execute(params![
             source_kind,
             source_id,
