@@ -51,13 +51,13 @@ impl Projection for Merkle {
         tx: &Transaction<'_>,
         events: &[RecordedEvent],
     ) -> Result<(), ProjectionError> {
-        let mut size = crate::queries::size(tx)?;
+        let first = crate::queries::size(tx)?;
         let mut edge = Edge {
             stored: Tree(tx),
             last: Vec::new(),
         };
         let mut insert = tx.prepare_cached(sql::INSERT)?;
-        for event in events {
+        for (size, event) in (first..).zip(events) {
             // Every event is a leaf at index position − 1: a hole would shift every leaf
             // after it.
             if event.position != size + 1 {
@@ -74,7 +74,6 @@ impl Projection for Merkle {
                 insert.execute(params![level, crate::queries::int(idx), &hash[..]])?;
                 edge.completed(level, idx, hash);
             }
-            size += 1;
         }
         Ok(())
     }
