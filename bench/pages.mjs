@@ -9,7 +9,7 @@
 // choose the programs; playwright-core comes from tests/browser (npm ci there first).
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { cadrePages, commissionPages, drawn, freshIn, launch, signInAt, startDemo } from "../tests/browser/harness.mjs";
+import { cadrePages, commissionPages, drawn, freshIn, launch, openFresh, signInAt, startDemo } from "../tests/browser/harness.mjs";
 
 const BUDGET_MS = 300;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -30,9 +30,7 @@ const rows = [];
 async function measure(page, name, url, drawnAs) {
   const times = [];
   for (let i = 0; i < openings; i++) {
-    await page.goto("about:blank");
-    await page.goto(url);
-    times.push(await drawn(page, drawnAs));
+    times.push(await openFresh(page, url, drawnAs));
   }
   rows.push([name, times]);
 }

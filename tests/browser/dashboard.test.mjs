@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { apiGet, cadrePages, commissionPages, drawn, freshIn, launch, signInAt, startDemo } from "./harness.mjs";
+import { apiGet, cadrePages, commissionPages, drawn, freshIn, launch, openFresh, signInAt, startDemo } from "./harness.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = resolve(root, process.env.DUTYTRACE_BIN ?? "target/debug/dutytrace");
@@ -159,18 +159,13 @@ test("the language switches every label and the date format, and is remembered",
 test("each page opens from its address and is drawn without an error", async () => {
   const { context, page, errors } = await fresh();
   await signIn(page, "jiwei");
-  const open = async (p, url, drawnAs) => {
-    await p.goto("about:blank");
-    await p.goto(url);
-    await drawn(p, drawnAs);
-  };
   for (const [url, drawnAs] of Object.values(await commissionPages(page, base))) {
-    await open(page, url, drawnAs);
+    await openFresh(page, url, drawnAs);
   }
   const cadre = await fresh();
   await signIn(cadre.page, "c001");
   for (const [url, drawnAs] of Object.values(cadrePages(base))) {
-    await open(cadre.page, url, drawnAs);
+    await openFresh(cadre.page, url, drawnAs);
   }
   assert.deepEqual(cadre.errors, []);
   await cadre.context.close();

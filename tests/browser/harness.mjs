@@ -118,6 +118,14 @@ export async function drawn(page, name) {
   return ms;
 }
 
+/** Opens `url` from a blank page and waits until `drawnAs` is drawn; answers how long
+ *  since navigation (ms). */
+export async function openFresh(page, url, drawnAs) {
+  await page.goto("about:blank");
+  await page.goto(url);
+  return drawn(page, drawnAs);
+}
+
 /** Signs `username` in through the form; answers once the board is drawn. */
 export async function signInAt(page, base, username) {
   await page.goto(`${base}/`);
