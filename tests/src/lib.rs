@@ -18,6 +18,7 @@ use store_sqlite::{SqliteOptions, SqliteStore};
 pub struct SqliteHarness {
     _dir: tempfile::TempDir,
     path: PathBuf,
+    options: SqliteOptions,
     open: Mutex<Vec<SqliteStore>>,
 }
 
@@ -29,7 +30,20 @@ impl SqliteHarness {
         Self {
             _dir: dir,
             path,
+            options: SqliteOptions::default(),
             open: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A harness whose stores fold their stream index every `events` events (ADR 0023), so
+    /// that a case's streams lie partly in the index and partly at the end of the log.
+    pub fn folding_every(events: u64) -> Self {
+        Self {
+            options: SqliteOptions {
+                stream_fold_at: events,
+                ..SqliteOptions::default()
+            },
+            ..Self::new()
         }
     }
 
@@ -49,7 +63,7 @@ impl Default for SqliteHarness {
 #[async_trait]
 impl Harness for SqliteHarness {
     async fn open(&self) -> Arc<dyn EventStore> {
-        let store = SqliteStore::open(&self.path, SqliteOptions::default())
+        let store = SqliteStore::open(&self.path, self.options.clone())
             .unwrap_or_else(|e| panic!("cannot open {}: {e}", self.path.display()));
         self.opened().push(store.clone());
         Arc::new(store)

@@ -4,12 +4,13 @@
 //! The log must not exist or hold no events. The rows go into a file of their own beside
 //! it (`x.db.loading`), checked as an import is ([`validate_import`]: positions from 1
 //! without holes, each stream's versions from 1, `recorded_at` never decreasing, appends
-//! holding together), with no journal and no sync, and the log's two indexes dropped while
+//! holding together), with no journal and no sync, and the log's indexes dropped while
 //! the rows go in and built again, from the same SQL, at the end — a sort instead of a
-//! million random B-tree inserts; a duplicate event id fails that build. Pages are checked
-//! on the caller's thread and inserted on the loader's own, so the caller's next page is
-//! made while this one goes in. [`BulkLoad::finish`]
-//! turns on write-ahead logging, syncs the file once and renames it over the log; a load
+//! million random B-tree inserts; a duplicate event id fails that build. The stream index
+//! (ADR 0023) is filled at the end the same way, by a sort; a stream version twice fails
+//! there. Pages are checked on the caller's thread and inserted on the loader's own, so the
+//! caller's next page is made while this one goes in. [`BulkLoad::finish`] turns on
+//! write-ahead logging, syncs the file once and renames it over the log; a load
 //! that fails or is dropped removes its file and leaves the log as it was.
 
 use crate::errors::map;
@@ -229,18 +230,21 @@ impl BulkLoad {
             "PRAGMA cache_size = -4096; PRAGMA temp_store = FILE; PRAGMA threads = {helpers};"
         ))
         .map_err(map)?;
+        let broken = |e: rusqlite::Error| {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                StoreError::Internal(format!(
+                    "the loaded events break a rule of the log ({e}): an event id or a stream \
+                     version twice"
+                ))
+            } else {
+                map(e)
+            }
+        };
         for sql in &self.indexes {
-            conn.execute_batch(sql).map_err(|e| {
-                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
-                    StoreError::Internal(format!(
-                        "the loaded events break a rule of the log ({e}): an event id or a \
-                         stream version twice"
-                    ))
-                } else {
-                    map(e)
-                }
-            })?;
+            conn.execute_batch(sql).map_err(broken)?;
         }
+        // Every stream's events into the stream index at once, by the same sorter.
+        row::fold(&conn, 0, self.head).map_err(broken)?;
         conn.execute_batch("COMMIT; PRAGMA locking_mode = NORMAL;")
             .map_err(map)?;
         let mode: String = conn
@@ -378,6 +382,17 @@ mod tests {
             )
             .expect("a plan");
         assert!(plan.contains("events_event_id"), "{plan}");
+        // Every loaded event is in the stream index, not left for reads to scan for.
+        let folded: (i64, i64) = rusqlite::Connection::open(&path)
+            .expect("opens")
+            .query_row(
+                "SELECT (SELECT position FROM stream_index_head), \
+                 (SELECT count(*) FROM stream_index WHERE position <= 4)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("the stream index");
+        assert_eq!(folded, (4, 4));
         assert_eq!(
             store
                 .read_all(1, &Filter::all(), 10)

@@ -5,6 +5,9 @@
 //!   transaction and one sync; each append still gets its own success or conflict.
 //! - **Readers never block the writer**: reads use their own connections on a WAL snapshot.
 //! - **Append-only**: triggers in the schema refuse `UPDATE` and `DELETE` on the log.
+//! - **Streams indexed in folds**: a commit writes the events alone; the stream index takes
+//!   them in every few thousand events, in a commit's transaction, or when appends pause
+//!   (ADR 0023).
 
 mod bulk;
 mod checkpointer;
@@ -26,6 +29,7 @@ use event_store::{
 use readers::Readers;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::watch;
 use writer::Writer;
 
@@ -40,6 +44,13 @@ pub struct SqliteOptions {
     pub clock: Arc<dyn Clock>,
     /// When the WAL is copied back into the main file.
     pub wal: WalLimits,
+    /// How many events may gather after the stream index's last fold before the writer
+    /// folds them in (ADR 0023): more makes a group commit to many streams write fewer index
+    /// pages, and a stream read scan a longer end of the log.
+    pub stream_fold_at: u64,
+    /// How long no append may come before the writer folds what has gathered anyway, so a
+    /// quiet log's stream reads scan nothing; `None` folds only by count.
+    pub stream_fold_when_quiet: Option<Duration>,
 }
 
 impl Default for SqliteOptions {
@@ -49,6 +60,8 @@ impl Default for SqliteOptions {
             max_batch_events: 20_000,
             clock: Arc::new(SystemClock),
             wal: WalLimits::default(),
+            stream_fold_at: 4_096,
+            stream_fold_when_quiet: Some(Duration::from_millis(5)),
         }
     }
 }
@@ -73,7 +86,15 @@ impl SqliteStore {
     /// Opens (creating if needed) the store in the file at `path`.
     pub fn open(path: impl AsRef<Path>, options: SqliteOptions) -> Result<Self, StoreError> {
         let path = path.as_ref().to_path_buf();
-        let (writer, head) = Writer::open(&path, options.clock.clone(), options.max_batch_events)?;
+        let (writer, head) = Writer::open(
+            &path,
+            options.clock.clone(),
+            options.max_batch_events,
+            writer::Folding {
+                at: options.stream_fold_at,
+                when_quiet: options.stream_fold_when_quiet,
+            },
+        )?;
         let thread_error = |e| StoreError::Internal(format!("cannot start a store thread: {e}"));
         let (nudge, checkpointer) = checkpointer::start(&path).map_err(thread_error)?;
         let writer = writer.with_checkpointer(nudge, options.wal)?;

@@ -8,10 +8,16 @@ use rusqlite::Connection;
 const APPLICATION_ID: i64 = 0x4454_454c;
 
 /// The migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_event_log",
-    include_str!("../migrations/0001_event_log.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_event_log",
+        include_str!("../migrations/0001_event_log.sql"),
+    ),
+    (
+        "0002_stream_index",
+        include_str!("../migrations/0002_stream_index.sql"),
+    ),
+];
 
 /// Brings the schema up to date in one transaction.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

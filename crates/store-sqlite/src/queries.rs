@@ -8,10 +8,42 @@ macro_rules! columns {
     };
 }
 
+/// The columns of `columns!` for an event found through `stream_index s` joined to `events e`; the stream
+/// and version come from the index, so that SQLite knows the rows come in version order.
+macro_rules! indexed_columns {
+    () => {
+        "e.position, e.event_id, s.stream, s.version, e.event_type, e.schema_version, \
+         e.occurred_at, e.recorded_at, e.actor, e.correlation_id, e.causation_id, e.payload"
+    };
+}
+
+/// The events not yet folded into `stream_index` (migration 0002): the end of the log.
+macro_rules! unfolded {
+    () => {
+        "position > (SELECT position FROM stream_index_head)"
+    };
+}
+
 pub(crate) const HEAD: &str =
     "SELECT position, recorded_at FROM events ORDER BY position DESC LIMIT 1";
 
-pub(crate) const STREAM_VERSION: &str = "SELECT max(version) FROM events WHERE stream = ?1";
+/// A stream's version: its last folded one, or a later one at the end of the log.
+pub(crate) const STREAM_VERSION: &str = concat!(
+    "SELECT max(v) FROM (SELECT max(version) AS v FROM stream_index WHERE stream = ?1 \
+     UNION ALL SELECT max(version) FROM events WHERE ",
+    unfolded!(),
+    " AND stream = ?1)"
+);
+
+/// The last position folded into `stream_index`.
+pub(crate) const FOLDED: &str = "SELECT position FROM stream_index_head";
+
+/// Folds the events after `?1` into `stream_index`, sorted so that each stream's entries go
+/// into its pages together.
+pub(crate) const FOLD: &str = "INSERT INTO stream_index (stream, version, position) \
+     SELECT stream, version, position FROM events WHERE position > ?1 ORDER BY stream, version";
+
+pub(crate) const SET_FOLDED: &str = "UPDATE stream_index_head SET position = ?1";
 
 /// The event with an id, and the first position of the append that stored it.
 pub(crate) const FIND_BY_ID: &str = concat!(
@@ -29,16 +61,29 @@ pub(crate) const INSERT: &str = concat!(
     ", append_start) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
 );
 
+/// A stream from a version on: the folded events through the index, in its order, merged
+/// with those at the end of the log (SQLite's `MERGE (UNION ALL)`, which stops at the limit).
 pub(crate) const READ_STREAM_FORWARD: &str = concat!(
     "SELECT ",
+    indexed_columns!(),
+    " FROM stream_index s CROSS JOIN events e ON e.position = s.position \
+     WHERE s.stream = ?1 AND s.version >= ?2 UNION ALL SELECT ",
     columns!(),
-    " FROM events WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3"
+    " FROM events WHERE ",
+    unfolded!(),
+    " AND stream = ?1 AND version >= ?2 ORDER BY 4 LIMIT ?3"
 );
 
+/// A stream from a version back, as [`READ_STREAM_FORWARD`].
 pub(crate) const READ_STREAM_BACKWARD: &str = concat!(
     "SELECT ",
+    indexed_columns!(),
+    " FROM stream_index s CROSS JOIN events e ON e.position = s.position \
+     WHERE s.stream = ?1 AND s.version <= ?2 UNION ALL SELECT ",
     columns!(),
-    " FROM events WHERE stream = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3"
+    " FROM events WHERE ",
+    unfolded!(),
+    " AND stream = ?1 AND version <= ?2 ORDER BY 4 DESC LIMIT ?3"
 );
 
 pub(crate) const READ_ALL: &str = concat!(

@@ -92,6 +92,22 @@ pub(crate) fn version_of(conn: &Connection, stream: &str) -> rusqlite::Result<u6
     Ok(v.unwrap_or(0) as u64)
 }
 
+/// The last position folded into the stream index.
+pub(crate) fn folded(conn: &Connection) -> rusqlite::Result<u64> {
+    let position: i64 = conn
+        .prepare_cached(queries::FOLDED)?
+        .query_row([], |r| r.get(0))?;
+    Ok(u64::try_from(position).unwrap_or(0))
+}
+
+/// Folds the events after `folded` up to `head` into the stream index.
+pub(crate) fn fold(conn: &Connection, folded: u64, head: u64) -> rusqlite::Result<()> {
+    conn.prepare_cached(queries::FOLD)?.execute([int(folded)])?;
+    conn.prepare_cached(queries::SET_FOLDED)?
+        .execute([int(head)])?;
+    Ok(())
+}
+
 /// The last position and its `recorded_at` (in µs), or zeros for an empty log.
 pub(crate) fn head_and_time(conn: &Connection) -> Result<(u64, i64), rusqlite::Error> {
     let row = conn

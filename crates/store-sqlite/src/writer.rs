@@ -22,6 +22,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
 type Answer = Result<AppendResult, StoreError>;
@@ -35,6 +36,13 @@ pub(crate) struct Writer {
     /// head moved under us (another process wrote to the file) or a commit failed.
     versions: HashMap<StreamName, u64>,
     known_head: u64,
+    /// Events gathered after the stream index's last fold that make the next commit fold
+    /// them in.
+    fold_at: u64,
+    /// How long no request may come before the writer folds what has gathered anyway.
+    fold_when_quiet: Option<Duration>,
+    /// Events appended since the last fold, as far as this writer knows.
+    unfolded: u64,
 }
 
 /// Most stream versions kept in memory before the cache starts afresh.
@@ -46,6 +54,7 @@ impl Writer {
         path: &Path,
         clock: Arc<dyn Clock>,
         max_batch_events: usize,
+        folding: Folding,
     ) -> Result<(Self, u64), StoreError> {
         let mut conn = Connection::open(path)
             .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
@@ -72,6 +81,7 @@ impl Writer {
             .map_err(map)?;
         migrate::migrate(&mut conn)?;
         let head = row::head(&conn)?;
+        let unfolded = head.saturating_sub(row::folded(&conn).map_err(map)?);
         Ok((
             Self {
                 conn,
@@ -79,6 +89,9 @@ impl Writer {
                 max_batch_events: max_batch_events.max(1),
                 versions: HashMap::new(),
                 known_head: head,
+                fold_at: folding.at.max(1),
+                fold_when_quiet: folding.when_quiet,
+                unfolded,
             },
             head,
         ))
@@ -111,8 +124,16 @@ impl Writer {
 
     /// Serves appends (and imports, each on its own) until every sender is gone.
     pub(crate) fn run(mut self, mut rx: mpsc::Receiver<Request>, head: watch::Sender<u64>) {
+        // A clock for waiting on the queue with a time limit (see `next`).
+        let timer = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .inspect_err(
+                |e| tracing::warn!(error = %e, "no timer: the stream index folds only by count"),
+            )
+            .ok();
         let mut held = None;
-        while let Some(first) = held.take().or_else(|| rx.blocking_recv()) {
+        while let Some(first) = held.take().or_else(|| self.next(&mut rx, timer.as_ref())) {
             let first = match first {
                 Request::Append(a) => a,
                 Request::Import(i) => {
@@ -140,6 +161,44 @@ impl Writer {
                 let _ = request.reply.send(answer);
             }
         }
+    }
+
+    /// The next request. When events wait to be folded into the stream index and none comes
+    /// for a while, they are folded first: a quiet log leaves stream reads nothing to scan.
+    fn next(
+        &mut self,
+        rx: &mut mpsc::Receiver<Request>,
+        timer: Option<&tokio::runtime::Runtime>,
+    ) -> Option<Request> {
+        if let (Some(quiet), Some(timer)) = (self.fold_when_quiet, timer)
+            && self.unfolded > 0
+        {
+            // The timeout's clock is made inside the runtime, which it needs.
+            match timer.block_on(async { tokio::time::timeout(quiet, rx.recv()).await }) {
+                Ok(request) => return request,
+                Err(_) => {
+                    if let Err(e) = self.fold_all() {
+                        tracing::warn!(error = %e, "folding the stream index failed; it is tried again later");
+                    }
+                }
+            }
+        }
+        rx.blocking_recv()
+    }
+
+    /// Folds every event not yet in the stream index, in a transaction of its own.
+    fn fold_all(&mut self) -> rusqlite::Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (head, _) = row::head_and_time(&tx)?;
+        let folded = row::folded(&tx)?;
+        if head > folded {
+            row::fold(&tx, folded, head)?;
+        }
+        tx.commit()?;
+        self.unfolded = 0;
+        Ok(())
     }
 
     /// Stores a copied page as it was recorded elsewhere, in one transaction, after
@@ -177,8 +236,10 @@ impl Writer {
             row::insert_copied(&mut insert, c).map_err(map)?;
         }
         drop(insert);
-        tx.commit().map_err(map)?;
         let new_head = head + events.len() as u64;
+        let unfolded = fold_if_due(&tx, new_head, self.fold_at).map_err(map)?;
+        tx.commit().map_err(map)?;
+        self.unfolded = unfolded;
         self.known_head = new_head;
         Ok(new_head)
     }
@@ -215,11 +276,34 @@ impl Writer {
             }
             answers.push(answer);
         }
+        let unfolded = fold_if_due(&tx, head, self.fold_at)?;
         tx.commit()?;
+        self.unfolded = unfolded;
         self.versions.extend(batch_versions);
         self.known_head = head;
         Ok((answers, head))
     }
+}
+
+/// When the stream index folds in what the writer appended (ADR 0023).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Folding {
+    /// Events gathered after the last fold that make a commit fold them in.
+    pub(crate) at: u64,
+    /// How long without a request before the writer folds whatever has gathered.
+    pub(crate) when_quiet: Option<Duration>,
+}
+
+/// Folds the events after the stream index's last fold into it, in the transaction that
+/// brings the log to `head`, once there are `fold_at` of them; how many are left unfolded.
+fn fold_if_due(tx: &Transaction<'_>, head: u64, fold_at: u64) -> rusqlite::Result<u64> {
+    let folded = row::folded(tx)?;
+    let unfolded = head.saturating_sub(folded);
+    if unfolded >= fold_at {
+        row::fold(tx, folded, head)?;
+        return Ok(0);
+    }
+    Ok(unfolded)
 }
 
 /// Checks and inserts one request inside the batch's transaction; `current` is the
