@@ -35,12 +35,14 @@ impl SqliteHarness {
         }
     }
 
-    /// A harness whose stores fold their stream index every `events` events (ADR 0023), so
-    /// that a case's streams lie partly in the index and partly at the end of the log.
+    /// A harness whose stores fold their stream index every `events` events or every
+    /// second commit (ADR 0023), so that a case's streams lie partly in the index and partly
+    /// at the end of the log.
     pub fn folding_every(events: u64) -> Self {
         Self {
             options: SqliteOptions {
                 stream_fold_at: events,
+                stream_fold_commits: 2,
                 ..SqliteOptions::default()
             },
             ..Self::new()

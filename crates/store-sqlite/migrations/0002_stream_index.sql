@@ -3,11 +3,12 @@
 --
 -- A group commit of appends to many streams touched one leaf page of `(stream, version)` per
 -- stream, so each event cost about a 4 KiB page of WAL. The writer now inserts the events
--- alone and, once enough have gathered after the last fold (or a bulk load ends), folds them
--- into `stream_index` in the same transaction as the batch that passes the mark: one sorted
--- insert per stream for many events. Events after `stream_index_head.position` (at most a
--- few thousand) are found by reading the end of the log; every query below the mark and
--- above it is one statement, so it sees one snapshot.
+-- alone and, once enough events or commits have gathered after the last fold (or a bulk
+-- load ends), folds them into `stream_index` in the transaction of the commit that passes
+-- the mark: sorted by stream, many events to each stream's page. Events after
+-- `stream_index_head.position` (a few dozen commits' worth, at most a few thousand) are
+-- found by reading the end of the log; each query joins the two in one statement, so it
+-- sees one snapshot.
 CREATE TABLE stream_index (
     stream   TEXT    NOT NULL,
     version  INTEGER NOT NULL,

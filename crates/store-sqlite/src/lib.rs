@@ -5,9 +5,8 @@
 //!   transaction and one sync; each append still gets its own success or conflict.
 //! - **Readers never block the writer**: reads use their own connections on a WAL snapshot.
 //! - **Append-only**: triggers in the schema refuse `UPDATE` and `DELETE` on the log.
-//! - **Streams indexed in folds**: a commit writes the events alone; the stream index takes
-//!   them in every few thousand events, in a commit's transaction, or when appends pause
-//!   (ADR 0023).
+//! - **Streams indexed in folds**: a commit writes the events alone; every few commits (or few
+//!   thousand events) one also folds them into the stream index, sorted by stream (ADR 0023).
 
 mod bulk;
 mod checkpointer;
@@ -29,7 +28,6 @@ use event_store::{
 use readers::Readers;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::watch;
 use writer::Writer;
 
@@ -48,9 +46,10 @@ pub struct SqliteOptions {
     /// folds them in (ADR 0023): more makes a group commit to many streams write fewer index
     /// pages, and a stream read scan a longer end of the log.
     pub stream_fold_at: u64,
-    /// How long no append may come before the writer folds what has gathered anyway, so a
-    /// quiet log's stream reads scan nothing; `None` folds only by count.
-    pub stream_fold_when_quiet: Option<Duration>,
+    /// How many commits may pass after the stream index's last fold before one folds what
+    /// they wrote, however few events: a log of small commits (a quiet service, one command
+    /// after another) keeps only a few events for stream reads to scan.
+    pub stream_fold_commits: u32,
 }
 
 impl Default for SqliteOptions {
@@ -61,7 +60,7 @@ impl Default for SqliteOptions {
             clock: Arc::new(SystemClock),
             wal: WalLimits::default(),
             stream_fold_at: 4_096,
-            stream_fold_when_quiet: Some(Duration::from_millis(5)),
+            stream_fold_commits: 64,
         }
     }
 }
@@ -92,7 +91,7 @@ impl SqliteStore {
             options.max_batch_events,
             writer::Folding {
                 at: options.stream_fold_at,
-                when_quiet: options.stream_fold_when_quiet,
+                commits: options.stream_fold_commits,
             },
         )?;
         let thread_error = |e| StoreError::Internal(format!("cannot start a store thread: {e}"));

@@ -22,7 +22,6 @@ use rusqlite::{Connection, Transaction, TransactionBehavior, params};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
 type Answer = Result<AppendResult, StoreError>;
@@ -36,13 +35,10 @@ pub(crate) struct Writer {
     /// head moved under us (another process wrote to the file) or a commit failed.
     versions: HashMap<StreamName, u64>,
     known_head: u64,
-    /// Events gathered after the stream index's last fold that make the next commit fold
-    /// them in.
-    fold_at: u64,
-    /// How long no request may come before the writer folds what has gathered anyway.
-    fold_when_quiet: Option<Duration>,
-    /// Events appended since the last fold, as far as this writer knows.
-    unfolded: u64,
+    /// When a commit folds the events gathered after the stream index's last fold.
+    folding: Folding,
+    /// Commits of this writer since the last fold it knows of.
+    commits_unfolded: u32,
 }
 
 /// Most stream versions kept in memory before the cache starts afresh.
@@ -81,7 +77,6 @@ impl Writer {
             .map_err(map)?;
         migrate::migrate(&mut conn)?;
         let head = row::head(&conn)?;
-        let unfolded = head.saturating_sub(row::folded(&conn).map_err(map)?);
         Ok((
             Self {
                 conn,
@@ -89,9 +84,11 @@ impl Writer {
                 max_batch_events: max_batch_events.max(1),
                 versions: HashMap::new(),
                 known_head: head,
-                fold_at: folding.at.max(1),
-                fold_when_quiet: folding.when_quiet,
-                unfolded,
+                folding: Folding {
+                    at: folding.at.max(1),
+                    commits: folding.commits.max(1),
+                },
+                commits_unfolded: 0,
             },
             head,
         ))
@@ -124,16 +121,8 @@ impl Writer {
 
     /// Serves appends (and imports, each on its own) until every sender is gone.
     pub(crate) fn run(mut self, mut rx: mpsc::Receiver<Request>, head: watch::Sender<u64>) {
-        // A clock for waiting on the queue with a time limit (see `next`).
-        let timer = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .inspect_err(
-                |e| tracing::warn!(error = %e, "no timer: the stream index folds only by count"),
-            )
-            .ok();
         let mut held = None;
-        while let Some(first) = held.take().or_else(|| self.next(&mut rx, timer.as_ref())) {
+        while let Some(first) = held.take().or_else(|| rx.blocking_recv()) {
             let first = match first {
                 Request::Append(a) => a,
                 Request::Import(i) => {
@@ -161,44 +150,6 @@ impl Writer {
                 let _ = request.reply.send(answer);
             }
         }
-    }
-
-    /// The next request. When events wait to be folded into the stream index and none comes
-    /// for a while, they are folded first: a quiet log leaves stream reads nothing to scan.
-    fn next(
-        &mut self,
-        rx: &mut mpsc::Receiver<Request>,
-        timer: Option<&tokio::runtime::Runtime>,
-    ) -> Option<Request> {
-        if let (Some(quiet), Some(timer)) = (self.fold_when_quiet, timer)
-            && self.unfolded > 0
-        {
-            // The timeout's clock is made inside the runtime, which it needs.
-            match timer.block_on(async { tokio::time::timeout(quiet, rx.recv()).await }) {
-                Ok(request) => return request,
-                Err(_) => {
-                    if let Err(e) = self.fold_all() {
-                        tracing::warn!(error = %e, "folding the stream index failed; it is tried again later");
-                    }
-                }
-            }
-        }
-        rx.blocking_recv()
-    }
-
-    /// Folds every event not yet in the stream index, in a transaction of its own.
-    fn fold_all(&mut self) -> rusqlite::Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (head, _) = row::head_and_time(&tx)?;
-        let folded = row::folded(&tx)?;
-        if head > folded {
-            row::fold(&tx, folded, head)?;
-        }
-        tx.commit()?;
-        self.unfolded = 0;
-        Ok(())
     }
 
     /// Stores a copied page as it was recorded elsewhere, in one transaction, after
@@ -237,9 +188,9 @@ impl Writer {
         }
         drop(insert);
         let new_head = head + events.len() as u64;
-        let unfolded = fold_if_due(&tx, new_head, self.fold_at).map_err(map)?;
+        let folds = fold_if_due(&tx, new_head, self.folding, self.commits_unfolded).map_err(map)?;
         tx.commit().map_err(map)?;
-        self.unfolded = unfolded;
+        self.counted(folds);
         self.known_head = new_head;
         Ok(new_head)
     }
@@ -276,34 +227,53 @@ impl Writer {
             }
             answers.push(answer);
         }
-        let unfolded = fold_if_due(&tx, head, self.fold_at)?;
+        let folds = fold_if_due(&tx, head, self.folding, self.commits_unfolded)?;
         tx.commit()?;
-        self.unfolded = unfolded;
+        self.counted(folds);
         self.versions.extend(batch_versions);
         self.known_head = head;
         Ok((answers, head))
     }
 }
 
-/// When the stream index folds in what the writer appended (ADR 0023).
+/// When a commit folds into the stream index what the writer appended (ADR 0023): once
+/// `at` events have gathered since the last fold, or `commits` commits — so one-event commits
+/// fold a few events at a time and stream reads never scan more than a few commits' worth,
+/// while big group commits fold thousands of events, a few to each stream's pages.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Folding {
-    /// Events gathered after the last fold that make a commit fold them in.
     pub(crate) at: u64,
-    /// How long without a request before the writer folds whatever has gathered.
-    pub(crate) when_quiet: Option<Duration>,
+    pub(crate) commits: u32,
 }
 
 /// Folds the events after the stream index's last fold into it, in the transaction that
-/// brings the log to `head`, once there are `fold_at` of them; how many are left unfolded.
-fn fold_if_due(tx: &Transaction<'_>, head: u64, fold_at: u64) -> rusqlite::Result<u64> {
+/// brings the log to `head`, when they are due after `commits` commits without a fold;
+/// whether it folded.
+fn fold_if_due(
+    tx: &Transaction<'_>,
+    head: u64,
+    folding: Folding,
+    commits: u32,
+) -> rusqlite::Result<bool> {
     let folded = row::folded(tx)?;
     let unfolded = head.saturating_sub(folded);
-    if unfolded >= fold_at {
+    let due =
+        unfolded >= folding.at || (unfolded > 0 && commits.saturating_add(1) >= folding.commits);
+    if due {
         row::fold(tx, folded, head)?;
-        return Ok(0);
     }
-    Ok(unfolded)
+    Ok(due)
+}
+
+impl Writer {
+    /// Counts a commit that did or did not fold.
+    fn counted(&mut self, folded: bool) {
+        self.commits_unfolded = if folded {
+            0
+        } else {
+            self.commits_unfolded.saturating_add(1)
+        };
+    }
 }
 
 /// Checks and inserts one request inside the batch's transaction; `current` is the

@@ -9,7 +9,6 @@ use event_store::{
     Actor, Direction, EventStore, EventType, ExpectedVersion, NewEvent, Payload, StoreError,
     StreamName,
 };
-use std::time::{Duration, Instant};
 use store_sqlite::{SqliteOptions, SqliteStore};
 
 fn event(n: u32) -> NewEvent {
@@ -60,7 +59,7 @@ async fn streams_read_alike_in_the_index_at_the_end_of_the_log_and_across_the_tw
         let path = dir.path().join(format!("log-{fold_at}.db"));
         let options = SqliteOptions {
             stream_fold_at: fold_at,
-            stream_fold_when_quiet: None,
+            stream_fold_commits: u32::MAX,
             ..SqliteOptions::default()
         };
         let store = SqliteStore::open(&path, options).unwrap();
@@ -152,34 +151,28 @@ async fn streams_read_alike_in_the_index_at_the_end_of_the_log_and_across_the_tw
 }
 
 #[tokio::test]
-async fn a_quiet_log_is_folded_without_waiting_for_the_count() {
+async fn small_commits_are_folded_every_few_commits() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log.db");
     let options = SqliteOptions {
         stream_fold_at: u64::MAX,
-        stream_fold_when_quiet: Some(Duration::from_millis(1)),
+        stream_fold_commits: 3,
         ..SqliteOptions::default()
     };
     let store = SqliteStore::open(&path, options).unwrap();
     let s = StreamName::new("cadre-1").unwrap();
-    for n in 0..3 {
+    let mut seen = Vec::new();
+    for n in 0..7 {
         store
             .append(&s, ExpectedVersion::Exact(n.into()), vec![event(n)])
             .await
             .unwrap();
+        seen.push(folded(&path).0);
     }
-    // Wait on the fold's position, with a deadline.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while folded(&path).0 < 3 {
-        assert!(
-            Instant::now() < deadline,
-            "the quiet log was not folded: {:?}",
-            folded(&path)
-        );
-        tokio::task::yield_now().await;
-    }
-    assert_eq!(folded(&path), (3, 3));
-    assert_eq!(read(&store, &s, Direction::Backward, 3, 1).await.len(), 1);
+    // The third and the sixth commit fold what the commits since the last fold wrote.
+    assert_eq!(seen, vec![0, 0, 3, 3, 3, 6, 6]);
+    assert_eq!(folded(&path), (6, 6));
+    assert_eq!(read(&store, &s, Direction::Forward, 1, 10).await.len(), 7);
     store.close().await;
 }
 
