@@ -384,6 +384,13 @@ impl EventStore for Counted {
         self.inner.read_stream(stream, direction, from, limit).await
     }
 
+    async fn read_streams(
+        &self,
+        streams: &[StreamName],
+    ) -> Result<Vec<Vec<RecordedEvent>>, StoreError> {
+        self.inner.read_streams(streams).await
+    }
+
     async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError> {
         self.inner.stream_version(stream).await
     }

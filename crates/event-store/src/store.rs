@@ -102,6 +102,24 @@ pub trait EventStore: Send + Sync + std::fmt::Debug + 'static {
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, StoreError>;
 
+    /// Every event of each stream, one list per stream in the order asked (a stream that
+    /// does not exist reads as empty): what a cadre's history gathers. A backend that can
+    /// reads them all at once (SQLite: one task on one snapshot); the default reads them one
+    /// after another.
+    async fn read_streams(
+        &self,
+        streams: &[StreamName],
+    ) -> Result<Vec<Vec<RecordedEvent>>, StoreError> {
+        let mut out = Vec::with_capacity(streams.len());
+        for stream in streams {
+            out.push(
+                self.read_stream(stream, Direction::Forward, 1, usize::MAX)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
     /// The stream's version: its number of events (0 if it does not exist).
     async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError>;
 

@@ -58,7 +58,7 @@ pub use persistence::the_log_survives_close_and_reopen;
 pub use reads::{
     global_positions_are_contiguous_and_recorded_at_never_decreases,
     read_all_filters_by_category_and_event_type, read_all_pages_from_any_position,
-    read_stream_reads_forward_and_backward,
+    read_stream_reads_forward_and_backward, read_streams_reads_each_stream_whole,
 };
 pub use subscriptions::{
     a_filtered_subscription_turns_live, a_subscription_from_a_checkpoint_starts_there,
@@ -125,6 +125,7 @@ macro_rules! __contract_cases {
             invalid_appends_are_refused_and_write_nothing,
             the_largest_allowed_append_is_stored,
             read_stream_reads_forward_and_backward,
+            read_streams_reads_each_stream_whole,
             read_all_pages_from_any_position,
             read_all_filters_by_category_and_event_type,
             global_positions_are_contiguous_and_recorded_at_never_decreases,

@@ -17,6 +17,54 @@ fn positions(events: &[RecordedEvent]) -> Vec<u64> {
     events.iter().map(|e| e.position).collect()
 }
 
+/// Several streams read at once come back whole, one list per stream in the order asked,
+/// each as a read of that stream alone; a stream that does not exist reads as empty.
+pub async fn read_streams_reads_each_stream_whole(h: &dyn Harness) {
+    let store = open_empty(h).await;
+    let cadre = stream("cadre-1");
+    let unit = stream("unit-1");
+    let missing = stream("cadre-404");
+    for i in 1..=5 {
+        store
+            .append(&cadre, ExpectedVersion::Exact(i - 1), vec![ev(i)])
+            .await
+            .expect("append to cadre-1");
+        if i % 2 == 0 {
+            store
+                .append(&unit, ExpectedVersion::Any, vec![ev(10 + i)])
+                .await
+                .expect("append to unit-1");
+        }
+    }
+    let got = store
+        .read_streams(&[unit.clone(), missing, cadre.clone()])
+        .await
+        .expect("read_streams");
+    assert_eq!(got.len(), 3, "one list per stream asked");
+    assert_eq!(versions(&got[0]), vec![1, 2]);
+    assert_eq!(
+        got[0].iter().map(n_of).collect::<Vec<_>>(),
+        vec![12, 14],
+        "unit-1's own events"
+    );
+    assert!(got[1].is_empty(), "a stream that does not exist");
+    assert_eq!(versions(&got[2]), (1..=5).collect::<Vec<_>>());
+    for (events, s) in [(&got[0], &unit), (&got[2], &cadre)] {
+        let alone = store
+            .read_stream(s, Direction::Forward, 1, usize::MAX)
+            .await
+            .expect("read_stream");
+        assert_eq!(events, &alone, "{s} read at once and alone");
+    }
+    assert!(
+        store
+            .read_streams(&[])
+            .await
+            .expect("no streams")
+            .is_empty()
+    );
+}
+
 /// Stream reads go forward or backward from a version, up to a limit, and see only that
 /// stream; a stream that does not exist reads as empty with version 0.
 pub async fn read_stream_reads_forward_and_backward(h: &dyn Harness) {

@@ -195,6 +195,17 @@ impl EventStore for SqliteStore {
             .await
     }
 
+    async fn read_streams(
+        &self,
+        streams: &[StreamName],
+    ) -> Result<Vec<Vec<RecordedEvent>>, StoreError> {
+        let streams = streams.to_vec();
+        self.inner
+            .readers
+            .run(move |conn| row::read_streams(conn, &streams))
+            .await
+    }
+
     async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError> {
         let stream = stream.clone();
         self.inner

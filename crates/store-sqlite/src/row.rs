@@ -164,6 +164,21 @@ pub(crate) fn read_for_copy(
     rows.collect::<Result<_, _>>().map_err(map)
 }
 
+/// Every event of each stream, in one read transaction: one snapshot for all of them.
+pub(crate) fn read_streams(
+    conn: &Connection,
+    streams: &[StreamName],
+) -> Result<Vec<Vec<RecordedEvent>>, StoreError> {
+    let tx = conn.unchecked_transaction().map_err(map)?;
+    let out = streams
+        .iter()
+        .map(|s| read_stream(&tx, s, Direction::Forward, 1, usize::MAX))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Only read: ending the transaction either way releases the snapshot.
+    tx.commit().map_err(map)?;
+    Ok(out)
+}
+
 pub(crate) fn read_stream(
     conn: &Connection,
     stream: &StreamName,

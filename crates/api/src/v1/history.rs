@@ -106,14 +106,14 @@ pub(crate) async fn collect(
     let mut names: Vec<String> = streams;
     names.sort();
     names.dedup();
+    let names = names
+        .into_iter()
+        .map(StreamName::new)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::internal)?;
     let mut events = Vec::new();
-    for name in names {
-        let name = StreamName::new(name).map_err(ApiError::internal)?;
-        for e in s
-            .store
-            .read_stream(&name, Direction::Forward, 1, usize::MAX)
-            .await?
-        {
+    for stream in s.store.read_streams(&names).await? {
+        for e in stream {
             if e.recorded_at > window.as_of {
                 break;
             }
