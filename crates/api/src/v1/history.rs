@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use directory::{AccessQuery, AccessRead};
 use domain::events::{HistoryRead, stream};
 use domain::ids::{CadreId, UserId};
-use event_store::{Direction, StreamName};
+use event_store::StreamName;
 use serde::{Deserialize, Serialize};
 
 /// `?as_of=&purpose=`
