@@ -354,7 +354,11 @@ pub struct Proposals {
 
 /// The year asked (default: this local year), checked.
 pub(crate) fn year(given: Option<i32>, now: DateTime<Utc>) -> Result<i32, ApiError> {
-    let y = given.unwrap_or_else(|| local_date(now).year());
+    checked_year(given.unwrap_or_else(|| local_date(now).year()))
+}
+
+/// A year the service keeps records for, 2000 to 2100.
+pub(crate) fn checked_year(y: i32) -> Result<i32, ApiError> {
     if (2000..=2100).contains(&y) {
         Ok(y)
     } else {

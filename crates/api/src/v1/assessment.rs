@@ -9,7 +9,7 @@
 //! the accountability measures decided in it.
 
 use super::Written;
-use super::accountability::{ACCOUNTABILITY, bounds};
+use super::accountability::{ACCOUNTABILITY, bounds, checked_year};
 use crate::acting::Acting;
 use crate::extract::{Body, Ids as Path, Params};
 use crate::problem::ApiError;
@@ -48,10 +48,6 @@ pub struct Assessment {
     pub as_of: DateTime<Utc>,
     /// Highest score first, then by name.
     pub scores: Vec<UnitScore>,
-}
-
-fn checked_year(year: i32) -> Result<i32, ApiError> {
-    super::accountability::year(Some(year), Utc::now())
 }
 
 /// The scores of `year` as of `as_of`, every unit known then (unfiltered).
