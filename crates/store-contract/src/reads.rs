@@ -17,8 +17,9 @@ fn positions(events: &[RecordedEvent]) -> Vec<u64> {
     events.iter().map(|e| e.position).collect()
 }
 
-/// Several streams read at once come back whole, one list per stream in the order asked,
-/// each as a read of that stream alone; a stream that does not exist reads as empty.
+/// Several streams read at once come back whole, one list per stream in the order asked
+/// (a stream asked twice, twice), each as a read of that stream alone; a stream that does
+/// not exist reads as empty.
 pub async fn read_streams_reads_each_stream_whole(h: &dyn Harness) {
     let store = open_empty(h).await;
     let cadre = stream("cadre-1");
@@ -37,10 +38,11 @@ pub async fn read_streams_reads_each_stream_whole(h: &dyn Harness) {
         }
     }
     let got = store
-        .read_streams(&[unit.clone(), missing, cadre.clone()])
+        .read_streams(&[unit.clone(), missing, cadre.clone(), unit.clone()])
         .await
         .expect("read_streams");
-    assert_eq!(got.len(), 3, "one list per stream asked");
+    assert_eq!(got.len(), 4, "one list per stream asked");
+    assert_eq!(got[3], got[0], "a stream asked twice reads alike twice");
     assert_eq!(versions(&got[0]), vec![1, 2]);
     assert_eq!(
         got[0].iter().map(n_of).collect::<Vec<_>>(),

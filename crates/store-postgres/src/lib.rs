@@ -369,6 +369,13 @@ impl EventStore for PostgresStore {
         row::read_stream(&self.inner.pool, stream, direction, from, limit).await
     }
 
+    async fn read_streams(
+        &self,
+        streams: &[StreamName],
+    ) -> Result<Vec<Vec<RecordedEvent>>, StoreError> {
+        row::read_streams(&self.inner.pool, streams).await
+    }
+
     async fn stream_version(&self, stream: &StreamName) -> Result<u64, StoreError> {
         row::stream_version(&self.inner.pool, stream).await
     }

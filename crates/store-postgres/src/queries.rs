@@ -51,6 +51,13 @@ pub(crate) const READ_STREAM_FORWARD: &str = concat!(
     " FROM events WHERE stream = $1 AND version >= $2 ORDER BY version LIMIT $3"
 );
 
+/// Every event of the streams named, by stream and version: one statement, one snapshot.
+pub(crate) const READ_STREAMS: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM events WHERE stream = ANY($1::text[]) ORDER BY stream, version"
+);
+
 pub(crate) const READ_STREAM_BACKWARD: &str = concat!(
     "SELECT ",
     columns!(),
