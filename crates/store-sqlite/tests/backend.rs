@@ -6,16 +6,10 @@ use chrono::Utc;
 use event_store::{
     Actor, EventStore, EventType, ExpectedVersion, NewEvent, Payload, StoreError, StreamName,
 };
-use store_sqlite::{SqliteOptions, SqliteStore, WalLimits, path_from_url};
+mod common;
 
-fn event(n: u32) -> NewEvent {
-    NewEvent::new(
-        EventType::new("DutyRecorded").unwrap(),
-        Payload::from_json(format!("{{\"n\":{n}}}")).unwrap(),
-        Actor::new("user:test").unwrap(),
-        Utc::now(),
-    )
-}
+use common::event;
+use store_sqlite::{SqliteOptions, SqliteStore, WalLimits, path_from_url};
 
 #[tokio::test]
 async fn appends_and_reads_back() {

@@ -4,21 +4,11 @@
 
 #![allow(clippy::unwrap_used, reason = "test helpers fail loudly by design")]
 
-use chrono::Utc;
-use event_store::{
-    Actor, Direction, EventStore, EventType, ExpectedVersion, NewEvent, Payload, StoreError,
-    StreamName,
-};
-use store_sqlite::{SqliteOptions, SqliteStore};
+use event_store::{Direction, EventStore, ExpectedVersion, StoreError, StreamName};
+mod common;
 
-fn event(n: u32) -> NewEvent {
-    NewEvent::new(
-        EventType::new("DutyRecorded").unwrap(),
-        Payload::from_json(format!("{{\"n\":{n}}}")).unwrap(),
-        Actor::new("user:test").unwrap(),
-        Utc::now(),
-    )
-}
+use common::event;
+use store_sqlite::{SqliteOptions, SqliteStore};
 
 fn folded(path: &std::path::Path) -> (i64, i64) {
     let conn = rusqlite::Connection::open(path).unwrap();
