@@ -74,6 +74,23 @@ pub(crate) const READ_STREAM_FORWARD: &str = concat!(
     " AND stream = ?1 AND version >= ?2 ORDER BY 4 LIMIT ?3"
 );
 
+/// A stream's folded events, in version order (the first part of [`READ_STREAM_FORWARD`]).
+pub(crate) const READ_FOLDED: &str = concat!(
+    "SELECT ",
+    indexed_columns!(),
+    " FROM stream_index s CROSS JOIN events e ON e.position = s.position \
+     WHERE s.stream = ?1 ORDER BY s.version"
+);
+
+/// The events not yet folded into the stream index, in position order.
+pub(crate) const READ_UNFOLDED: &str = concat!(
+    "SELECT ",
+    columns!(),
+    " FROM events WHERE ",
+    unfolded!(),
+    " ORDER BY position"
+);
+
 /// A stream from a version back, as [`READ_STREAM_FORWARD`].
 pub(crate) const READ_STREAM_BACKWARD: &str = concat!(
     "SELECT ",

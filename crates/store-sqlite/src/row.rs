@@ -8,6 +8,7 @@ use event_store::{
     StoreError, StreamName,
 };
 use rusqlite::{Connection, OptionalExtension, Row};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// Most rows one filtered `read_all` examines, so a selective filter over a large log
@@ -164,16 +165,38 @@ pub(crate) fn read_for_copy(
     rows.collect::<Result<_, _>>().map_err(map)
 }
 
-/// Every event of each stream, in one read transaction: one snapshot for all of them.
+/// Every event of each stream, in one read transaction (one snapshot): each stream's folded
+/// events through the stream index, then the log's unfolded end scanned once for all of
+/// them, not once per stream.
 pub(crate) fn read_streams(
     conn: &Connection,
     streams: &[StreamName],
 ) -> Result<Vec<Vec<RecordedEvent>>, StoreError> {
     let tx = conn.unchecked_transaction().map_err(map)?;
-    let out = streams
-        .iter()
-        .map(|s| read_stream(&tx, s, Direction::Forward, 1, usize::MAX))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = Vec::with_capacity(streams.len());
+    {
+        let mut folded = tx.prepare_cached(queries::READ_FOLDED).map_err(map)?;
+        for s in streams {
+            let rows = folded.query_map([s.as_str()], decode).map_err(map)?;
+            out.push(rows.collect::<Result<Vec<_>, _>>().map_err(map)?);
+        }
+        // Where each stream asked goes (a stream asked twice, to both places).
+        let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, s) in streams.iter().enumerate() {
+            wanted.entry(s.as_str()).or_default().push(i);
+        }
+        let mut unfolded = tx.prepare_cached(queries::READ_UNFOLDED).map_err(map)?;
+        let mut rows = unfolded.query([]).map_err(map)?;
+        while let Some(row) = rows.next().map_err(map)? {
+            let stream = row.get_ref(2).and_then(|v| Ok(v.as_str()?)).map_err(map)?;
+            if let Some(at) = wanted.get(stream) {
+                let e = decode(row).map_err(map)?;
+                for &i in at {
+                    out[i].push(e.clone());
+                }
+            }
+        }
+    }
     // Only read: ending the transaction either way releases the snapshot.
     tx.commit().map_err(map)?;
     Ok(out)

@@ -125,6 +125,24 @@ async fn streams_read_alike_in_the_index_at_the_end_of_the_log_and_across_the_tw
                 }
             }
         }
+        // Read at once, the streams come back whole from either part, each where asked.
+        let at_once: Vec<Vec<(u64, String)>> = store
+            .read_streams(&[b.clone(), a.clone(), b.clone()])
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|events| {
+                events
+                    .into_iter()
+                    .map(|e| (e.version, e.payload.as_str().to_owned()))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            at_once,
+            vec![payloads(&b), payloads(&a), payloads(&b)],
+            "folding every {fold_at}"
+        );
         // The version check sees a stream's last event wherever it lies.
         let err = store
             .append(&a, ExpectedVersion::Exact(7), vec![event(1)])
