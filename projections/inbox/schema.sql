@@ -36,4 +36,16 @@ CREATE TABLE IF NOT EXISTS inbox_reads (
     PRIMARY KEY (user_id, key)
 ) STRICT, WITHOUT ROWID;
 
+-- Each marking of notifications read (a NotificationsRead event): what it answered, so
+-- that a retry of the request with the same Idempotency-Key gets the same answer back even
+-- after more notifications arrived (the event's id comes from the key; `request` is the
+-- fingerprint of the request, its correlation id).
+CREATE TABLE IF NOT EXISTS inbox_markings (
+    event_id TEXT    PRIMARY KEY,
+    user_id  TEXT    NOT NULL,
+    request  TEXT,
+    marked   INTEGER NOT NULL,
+    position INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
 -- The indexes only its queries use are in indexes.sql.

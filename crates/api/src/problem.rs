@@ -321,8 +321,8 @@ impl From<StoreError> for ApiError {
                 Self::new("conflict", format!("{stream} changed"))
             }
             // The event a key stands for is stored with other content: the key came with
-            // another request, or with the same one after what it acts on changed (marking
-            // "all" read again once more arrived). A client's mistake, not the service's.
+            // another request, or with the same one after what it acts on changed. A
+            // client's mistake, not the service's.
             StoreError::IdempotencyConflict { .. } => Self::new(
                 "idempotency_key_reused",
                 "this Idempotency-Key was already used for a request that wrote something \

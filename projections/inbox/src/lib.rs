@@ -11,4 +11,6 @@ mod queries;
 mod sql;
 
 pub use projection::Inbox;
-pub use queries::{Item, Notification, Recipient, inbox, is_addressed, items_after};
+pub use queries::{
+    Item, Marking, Notification, Recipient, inbox, is_addressed, items_after, marking,
+};

@@ -15,7 +15,8 @@ impl Inbox {
     /// Its name, the key of its checkpoint.
     pub const NAME: &'static str = "inbox";
     /// Its tables.
-    pub const TABLES: &'static [&'static str] = &["inbox_items", "inbox_acks", "inbox_reads"];
+    pub const TABLES: &'static [&'static str] =
+        &["inbox_items", "inbox_acks", "inbox_reads", "inbox_markings"];
     /// The events it folds.
     pub const EVENT_TYPES: &'static [&'static str] = &[
         "YellowWeekEntered",
@@ -91,7 +92,7 @@ impl Projection for Inbox {
     }
 
     fn version(&self) -> u32 {
-        2
+        3
     }
 
     fn schema(&self) -> &'static str {
@@ -239,6 +240,13 @@ impl Projection for Inbox {
                         event.recorded_at.timestamp_micros()
                     ])?;
                 }
+                tx.prepare_cached(sql::MARKING)?.execute(params![
+                    event.event_id.to_string(),
+                    e.user_id.to_string(),
+                    event.correlation_id.map(|c| c.to_string()),
+                    e.keys.len() as i64,
+                    i64::try_from(event.position).unwrap_or(i64::MAX),
+                ])?;
             }
             _ => {}
         }

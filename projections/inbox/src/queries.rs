@@ -4,7 +4,7 @@ use crate::sql;
 use chrono::{DateTime, Utc};
 use domain::ids::{CadreId, GroupId, UnitId, UserId};
 use domain::user::{Role, Scope};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::str::FromStr;
 use uuid::Uuid;
@@ -155,6 +155,34 @@ pub fn items_after(conn: &Connection, position: u64, limit: u32) -> rusqlite::Re
         })
     })
     .collect()
+}
+
+/// A marking of notifications read, as its event recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marking {
+    /// Whose notifications.
+    pub user_id: UserId,
+    /// The fingerprint of the request that made it (the event's correlation id).
+    pub request: Option<Uuid>,
+    /// How many notifications it marked.
+    pub marked: usize,
+    /// The position of its event.
+    pub position: u64,
+}
+
+/// The marking recorded by the event with this id, if there is one.
+pub fn marking(conn: &Connection, event_id: Uuid) -> rusqlite::Result<Option<Marking>> {
+    conn.prepare_cached(sql::MARKING_OF)?
+        .query_row([event_id.to_string()], |r| {
+            let user: String = r.get(0)?;
+            Ok(Marking {
+                user_id: user.parse().map_err(|_| bad(0, &user))?,
+                request: parse(1, r.get(1)?)?,
+                marked: usize::try_from(r.get::<_, i64>(2)?).unwrap_or_default(),
+                position: u64::try_from(r.get::<_, i64>(3)?).unwrap_or_default(),
+            })
+        })
+        .optional()
 }
 
 /// Whether `item` is addressed to `r` (the rules of the inbox; a filing's acknowledgement

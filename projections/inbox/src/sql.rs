@@ -18,6 +18,12 @@ pub(crate) const ACK: &str =
 pub(crate) const READ: &str =
     "INSERT OR IGNORE INTO inbox_reads (user_id, key, read_at) VALUES (?1, ?2, ?3)";
 
+pub(crate) const MARKING: &str = "INSERT OR IGNORE INTO inbox_markings \
+     (event_id, user_id, request, marked, position) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+pub(crate) const MARKING_OF: &str =
+    "SELECT user_id, request, marked, position FROM inbox_markings WHERE event_id = ?1";
+
 /// The open items that may concern someone who sees everything (`?2` = 1) or the ids of
 /// the JSON array `?3` (units, groups, cadres), newest first, with whether user `?1` read
 /// each and acknowledged its filing.

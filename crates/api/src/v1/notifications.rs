@@ -8,6 +8,7 @@ use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use event_store::StoreError;
 use inbox::{Notification, Recipient};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -133,6 +134,21 @@ pub async fn mark_read(
     }
     let meta = acting.meta("POST /notifications/read", &req);
     let (inbox, _) = whole_inbox(&s, &acting).await?;
+    // A retry (the same Idempotency-Key) gets the first answer back, even when what it
+    // would mark now differs ("all" after more notifications came); the key with another
+    // request is refused as reused. The inbox is at the head here, so it holds the marking.
+    if let Some(key) = &meta.key {
+        let event_id = key.event_id(0);
+        if let Some(m) = s.views.query(move |c| inbox::marking(c, event_id)).await? {
+            if m.user_id != acting.user_id() || m.request != Some(meta.fingerprint) {
+                return Err(StoreError::IdempotencyConflict { event_id }.into());
+            }
+            return Ok(Json(Marked {
+                marked: m.marked,
+                position: Some(m.position),
+            }));
+        }
+    }
     let unread: Vec<Uuid> = if req.all {
         inbox.iter().filter(|n| !n.read).map(|n| n.key).collect()
     } else {

@@ -289,3 +289,70 @@ async fn an_overdue_rectification_is_told_to_the_named_cadre_and_those_over_the_
         }
     }
 }
+
+/// A retry of marking notifications read, with the same Idempotency-Key, gets the first
+/// answer back and writes nothing, even after more notifications arrived (a retry of
+/// "all" used to be refused as a reused key); the key with another request is refused.
+#[tokio::test]
+async fn a_retried_marking_gets_its_first_answer_back() {
+    let w = World::build().await;
+    let ma = Subject::TeamMember {
+        cadre_id: w.id["ma"].parse::<CadreId>().unwrap(),
+    };
+    let first = remind(&w, true, ma.clone()).await;
+    let mark = |body: Value, key: &'static str| {
+        let w = &w;
+        async move {
+            w.t.call(
+                "POST",
+                "/api/v1/notifications/read",
+                Some(body),
+                &[
+                    ("authorization", w.token["team_member"].as_str()),
+                    ("idempotency-key", key),
+                ],
+            )
+            .await
+        }
+    };
+    let answer = mark(json!({"all": true}), "read-all-1").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    assert_eq!(answer.json["marked"], 1);
+    let position = answer.json["position"].as_u64().unwrap();
+
+    let second = remind(&w, false, ma).await;
+    let head = w.t.store.head().await.unwrap();
+    let again = mark(json!({"all": true}), "read-all-1").await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text);
+    assert_eq!(again.json, answer.json, "the first answer, replayed");
+    assert_eq!(again.json["position"].as_u64(), Some(position));
+    assert_eq!(w.t.store.head().await.unwrap(), head, "nothing written");
+
+    let other = mark(json!({"keys": [second.clone()]}), "read-all-1").await;
+    assert_eq!(
+        other.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        other.text
+    );
+    assert_eq!(
+        other.json["code"], "idempotency_key_reused",
+        "{}",
+        other.text
+    );
+    assert_eq!(w.t.store.head().await.unwrap(), head, "nothing written");
+
+    // The notification that came after is still unread; a new key marks it.
+    let inbox = w
+        .call(
+            "team_member",
+            "GET",
+            "/api/v1/notifications?unread=true",
+            None,
+        )
+        .await;
+    assert_eq!(keys(&inbox.json), vec![second]);
+    assert!(!keys(&inbox.json).contains(&first));
+    let fresh = mark(json!({"all": true}), "read-all-2").await;
+    assert_eq!(fresh.json["marked"], 1, "{}", fresh.text);
+}
