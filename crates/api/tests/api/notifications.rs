@@ -299,7 +299,7 @@ async fn a_retried_marking_gets_its_first_answer_back() {
     let ma = Subject::TeamMember {
         cadre_id: w.id["ma"].parse::<CadreId>().unwrap(),
     };
-    let first = remind(&w, true, ma.clone()).await;
+    let first = remind(&w, true, ma).await;
     let mark = |body: Value, key: &'static str| {
         let w = &w;
         async move {
