@@ -41,9 +41,18 @@ function fresh() {
 
 /** Waits for a form's write to land (the page moves to ?min_position=…), or fails with the
  *  error the page shows. */
-async function written(page) {
+/**
+ * Clicks a form's button and waits for the write: the page's address moves to a new
+ * `min_position` (not one an earlier write left there) or the form shows an error.
+ */
+async function submit(page, selector) {
+  const before = await page.evaluate(() => location.hash);
+  await page.click(selector);
   await page.waitForFunction(
-    () => /min_position=\d+/.test(location.hash) || [...document.querySelectorAll("form .error")].some((e) => !e.hidden),
+    (prev) =>
+      (location.hash !== prev && /min_position=\d+/.test(location.hash)) ||
+      [...document.querySelectorAll("form .error")].some((e) => !e.hidden),
+    before,
   );
   const shown = await page.$$eval("form .error", (es) => es.filter((e) => !e.hidden).map((e) => e.textContent));
   assert.deepEqual(shown, [], "the write was refused");
@@ -215,8 +224,7 @@ test("a cadre records an entry and the board changes; a late one is warned of fi
   assert.equal(await page.locator("#late-warning").count(), 0, "no warning for a duty on time");
   await page.fill("#entry-content", "组织召开专题会议，研究部署党风廉政建设工作（浏览器测试）");
   await page.setInputFiles("#entry-files", { name: "会议纪要.pdf", mimeType: "application/pdf", buffer: Buffer.from("纪要") });
-  await page.click("#entry-submit");
-  await written(page);
+  await submit(page, "#entry-submit");
   await drawn(page, "duties");
   assert.equal(await page.locator(`#duties-open tr[data-obligation="${duty.obligation_id}"]`).count(), 0, "no longer open");
   assert.equal(await page.getAttribute(`#duties-done tr[data-obligation="${duty.obligation_id}"]`, "data-light"), "green");
@@ -258,8 +266,7 @@ test("a cadre records an entry and the board changes; a late one is warned of fi
   assert.equal(await cadre.page.evaluate(() => document.querySelector("#confirm-late").validity.valueMissing), true);
   await cadre.page.screenshot({ path: join(shots, "late-backfill-warning.png"), fullPage: true });
   await cadre.page.check("#confirm-late");
-  await cadre.page.click("#entry-submit");
-  await written(cadre.page);
+  await submit(cadre.page, "#entry-submit");
   await drawn(cadre.page, "duties");
   assert.equal(await cadre.page.getAttribute(`tr[data-obligation="${late.obligation}"]`, "data-light"), "orange", "backfilled: orange, not green");
   assert.deepEqual(cadre.errors, []);
@@ -299,8 +306,7 @@ test("a problem is walked from registered to closed, each role seeing only its o
     await unit.page.click(`#problem-actions button[data-step="${step}"]`);
     await unit.page.fill("#step-text", text);
     if (files) await unit.page.setInputFiles("#step-files", files);
-    await unit.page.click("#step-submit");
-    await written(unit.page);
+    await submit(unit.page, "#step-submit");
     await drawn(unit.page, "problem");
     // The next render has its own min_position: clear the mark for the next step.
     await unit.page.evaluate(() => history.replaceState(null, "", location.pathname + location.hash.replace(/\?.*/, "")));
@@ -345,8 +351,7 @@ test("a trip filed by a team member is acknowledged by the unit's principal lead
   await member.page.fill("#travel-destination", "杭州（浏览器测试）");
   await member.page.fill("#travel-leave", "2026-08-10");
   await member.page.fill("#travel-return", "2026-08-12");
-  await member.page.click("#travel-submit");
-  await written(member.page);
+  await submit(member.page, "#travel-submit");
   await drawn(member.page, "filings");
   const filings = await apiGet(member.page, "/api/v1/filings?limit=200");
   const mine = filings.find((f) => f.travel?.destination === "杭州（浏览器测试）");
@@ -360,8 +365,7 @@ test("a trip filed by a team member is acknowledged by the unit's principal lead
   await member.page.fill("#family-date", "2026-09-12");
   await member.page.fill("#family-scale", "宴请亲友6桌约60人");
   await member.page.fill("#family-venue", "区内某酒店（浏览器测试）");
-  await member.page.click("#family-submit");
-  await written(member.page);
+  await submit(member.page, "#family-submit");
   await drawn(member.page, "filings");
   const events = (await apiGet(member.page, "/api/v1/filings?limit=200")).filter((f) => f.family_event?.venue === "区内某酒店（浏览器测试）");
   assert.equal(events.length, 1);
@@ -373,8 +377,7 @@ test("a trip filed by a team member is acknowledged by the unit's principal lead
   await signIn(leader.page, "c001");
   await leader.page.goto(`${base}/#/filings`);
   await drawn(leader.page, "filings");
-  await leader.page.click(`${row} button.acknowledge`);
-  await written(leader.page);
+  await submit(leader.page, `${row} button.acknowledge`);
   await drawn(leader.page, "filings");
   assert.equal(await leader.page.locator(`${row} button.acknowledge`).count(), 0, "acknowledged once");
   assert.equal(await leader.page.textContent(`${row} td.num`), "1");
