@@ -285,6 +285,9 @@ pub async fn unit_diff(
 ) -> Result<Json<Diff>, ApiError> {
     let scope = acting.reader()?.clone();
     let (from, to) = instants(&s, &q)?;
+    // A unit's record is not a cadre's: its read is not recorded, so a purpose is not
+    // needed; one given is still checked, as the query's description promises.
+    super::history::purpose(q.purpose.as_deref())?;
     let missing = || ApiError::not_found("no such unit");
     if !scope.sees_unit(id) {
         return Err(missing());

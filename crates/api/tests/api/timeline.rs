@@ -259,4 +259,19 @@ async fn a_units_history_and_what_changed_between_two_instants() {
     )
     .await;
     assert_eq!(r.json["field"], "to", "{}", r.text);
+    // A purpose given for a unit's diff is checked like a cadre's (found by schemathesis:
+    // 284 characters were accepted).
+    let long = "查".repeat(201);
+    let r = as_role(
+        &w,
+        "auditor",
+        &format!(
+            "/api/v1/units/{}/history/diff?from={from}&purpose={long}",
+            w.id["unit_a"]
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.json["field"], "purpose", "{}", r.text);
 }
