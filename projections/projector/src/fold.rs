@@ -62,10 +62,7 @@ pub(crate) async fn fold<S: Future>(
     let (tx, mut rx) = mpsc::channel::<Batch>(READ_AHEAD);
     let mut writer = tokio::task::spawn_blocking(move || {
         let mut target = target;
-        while let Some(batch) = rx.blocking_recv() {
-            target.commit(&batch.events, batch.through)?;
-            progress(target.position());
-        }
+        target.commit_all(|| rx.blocking_recv(), progress)?;
         Ok::<_, ProjectionError>(target)
     });
     let joined = |r: Result<_, tokio::task::JoinError>| {

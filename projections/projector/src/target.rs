@@ -6,7 +6,7 @@ use crate::error::ProjectionError;
 use crate::models::read_checkpoint;
 use crate::projection::Projection;
 use crate::sql;
-use event_store::RecordedEvent;
+use event_store::{Batch, RecordedEvent};
 use rusqlite::{Connection, TransactionBehavior, params};
 use std::path::Path;
 use std::sync::Arc;
@@ -30,6 +30,9 @@ pub(crate) struct Target {
     persisted: u64,
     /// Events applied through this target since it was opened.
     applied: u64,
+    /// A rebuild's scratch file: [`Target::commit_all`] folds every batch in one
+    /// transaction.
+    scratch: bool,
 }
 
 /// What a projector must do first.
@@ -93,6 +96,7 @@ impl Target {
                 position,
                 persisted: position,
                 applied: 0,
+                scratch: false,
             },
             start,
         ))
@@ -111,7 +115,8 @@ impl Target {
         conn.pragma_update(None, "cache_size", -(i64::from(cache_mib.max(1)) * 1024))?;
         conn.set_prepared_statement_cache_capacity(64);
         crate::models::stable_plans(&conn)?;
-        let (target, _) = Self::open_with(conn, projection, false)?;
+        let (mut target, _) = Self::open_with(conn, projection, false)?;
+        target.scratch = true;
         Ok(target)
     }
 
@@ -133,6 +138,51 @@ impl Target {
         self.projection.name()
     }
 
+    /// Commits every batch `next` hands out, until it hands out none; `progress` hears the
+    /// position after each. A live target commits each batch on its own ([`Target::commit`]).
+    /// A rebuild's scratch file folds them all in one transaction: nobody reads it and a
+    /// failure throws it away, and each page is then written to the file once, at the end
+    /// (or when the page cache spills), instead of at every batch — a province's board
+    /// rewrote its hot pages some 280 times.
+    pub(crate) fn commit_all(
+        &mut self,
+        mut next: impl FnMut() -> Option<Batch>,
+        progress: impl Fn(u64),
+    ) -> Result<(), ProjectionError> {
+        if !self.scratch {
+            while let Some(batch) = next() {
+                self.commit(&batch.events, batch.through)?;
+                progress(self.position);
+            }
+            return Ok(());
+        }
+        let name = self.projection.name();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut position = self.position;
+        let mut applied = 0;
+        while let Some(batch) = next() {
+            if !in_order(name, position, &batch.events, batch.through)? {
+                continue;
+            }
+            if !batch.events.is_empty() {
+                apply(self.projection.as_ref(), &tx, &batch.events)?;
+                applied += batch.events.len() as u64;
+            }
+            position = batch.through;
+            progress(position);
+        }
+        if position > self.persisted {
+            advance(&tx, name, self.persisted, position)?;
+        }
+        tx.commit()?;
+        self.position = position;
+        self.persisted = position;
+        self.applied += applied;
+        Ok(())
+    }
+
     /// Applies `events` and moves the checkpoint to `through`, in one transaction: either
     /// both land or neither does.
     pub(crate) fn commit(
@@ -141,27 +191,8 @@ impl Target {
         through: u64,
     ) -> Result<(), ProjectionError> {
         let name = self.projection.name();
-        let out_of_order = |position| ProjectionError::OutOfOrder {
-            projection: name.to_owned(),
-            checkpoint: self.position,
-            position,
-        };
-        if let Some(first) = events.first()
-            && first.position <= self.position
-        {
-            return Err(out_of_order(first.position));
-        }
-        if let Some(last) = events.last()
-            && last.position > through
-        {
-            return Err(out_of_order(last.position));
-        }
-        if through <= self.position {
-            return if through == self.position && events.is_empty() {
-                Ok(())
-            } else {
-                Err(out_of_order(through))
-            };
+        if !in_order(name, self.position, events, through)? {
+            return Ok(());
         }
         if events.is_empty() {
             // Nothing to write: the checkpoint in the file follows later (see the type).
@@ -171,26 +202,7 @@ impl Target {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        self.projection.apply_batch(&tx, events).map_err(|e| {
-            // The disk, not the batch: the projector applies it again once it can.
-            if e.is_transient() {
-                return e;
-            }
-            let (first, last) = (events[0].position, events[events.len() - 1].position);
-            tracing::error!(
-                projection = name,
-                first_position = first,
-                last_position = last,
-                error = %e,
-                "a batch failed to apply; nothing of it was written"
-            );
-            ProjectionError::Failed {
-                projection: name.to_owned(),
-                first,
-                last,
-                reason: e.to_string(),
-            }
-        })?;
+        apply(self.projection.as_ref(), &tx, events)?;
         advance(&tx, name, self.persisted, through)?;
         tx.commit()?;
         self.position = through;
@@ -256,6 +268,70 @@ impl Target {
     }
 }
 
+/// Whether a batch of `events` through `through` follows a checkpoint at `position`:
+/// `Ok(false)` for an empty batch at the checkpoint itself (nothing to do), an error if
+/// it overlaps what is applied or its events lie beyond `through`.
+fn in_order(
+    projection: &str,
+    position: u64,
+    events: &[RecordedEvent],
+    through: u64,
+) -> Result<bool, ProjectionError> {
+    let out_of_order = |at| ProjectionError::OutOfOrder {
+        projection: projection.to_owned(),
+        checkpoint: position,
+        position: at,
+    };
+    if let Some(first) = events.first()
+        && first.position <= position
+    {
+        return Err(out_of_order(first.position));
+    }
+    if let Some(last) = events.last()
+        && last.position > through
+    {
+        return Err(out_of_order(last.position));
+    }
+    if through <= position {
+        return if through == position && events.is_empty() {
+            Ok(false)
+        } else {
+            Err(out_of_order(through))
+        };
+    }
+    Ok(true)
+}
+
+/// Applies a batch in `tx`; a failure that is not the disk's is logged and named by the
+/// batch's positions.
+fn apply(
+    projection: &dyn Projection,
+    tx: &rusqlite::Transaction<'_>,
+    events: &[RecordedEvent],
+) -> Result<(), ProjectionError> {
+    let name = projection.name();
+    projection.apply_batch(tx, events).map_err(|e| {
+        // The disk, not the batch: the projector applies it again once it can.
+        if e.is_transient() {
+            return e;
+        }
+        let (first, last) = (events[0].position, events[events.len() - 1].position);
+        tracing::error!(
+            projection = name,
+            first_position = first,
+            last_position = last,
+            error = %e,
+            "a batch failed to apply; nothing of it was written"
+        );
+        ProjectionError::Failed {
+            projection: name.to_owned(),
+            first,
+            last,
+            reason: e.to_string(),
+        }
+    })
+}
+
 /// Moves `projection`'s checkpoint in the file from `from` to `to`, refusing if another
 /// writer moved it meanwhile.
 fn advance(
@@ -306,6 +382,152 @@ mod tests {
         ) -> Result<(), ProjectionError> {
             Ok(())
         }
+    }
+
+    /// Keeps the position of every event it applies; refuses the one at `fail_at`.
+    struct Positions {
+        fail_at: u64,
+    }
+
+    impl Projection for Positions {
+        fn name(&self) -> &'static str {
+            "positions"
+        }
+        fn version(&self) -> u32 {
+            1
+        }
+        fn schema(&self) -> &'static str {
+            "CREATE TABLE IF NOT EXISTS positions_seen (position INTEGER PRIMARY KEY) STRICT;"
+        }
+        fn tables(&self) -> &'static [&'static str] {
+            &["positions_seen"]
+        }
+        fn apply(
+            &self,
+            tx: &rusqlite::Transaction<'_>,
+            event: &RecordedEvent,
+        ) -> Result<(), ProjectionError> {
+            if event.position == self.fail_at {
+                return Err(ProjectionError::event(event, "refused".to_owned()));
+            }
+            tx.execute(
+                "INSERT INTO positions_seen (position) VALUES (?1)",
+                [to_sql(event.position)],
+            )?;
+            Ok(())
+        }
+    }
+
+    fn event(position: u64) -> RecordedEvent {
+        use event_store::{Actor, EventType, Payload, StreamName};
+        let at = chrono::DateTime::from_timestamp(1_767_225_600 + position as i64, 0).unwrap();
+        RecordedEvent {
+            position,
+            stream: StreamName::new(format!("unit-{position}")).unwrap(),
+            version: 1,
+            event_id: uuid::Uuid::from_u128(u128::from(position)),
+            event_type: EventType::new("UnitRegistered").unwrap(),
+            schema_version: 1,
+            occurred_at: at,
+            recorded_at: at,
+            actor: Actor::new("user:admin").unwrap(),
+            correlation_id: None,
+            causation_id: None,
+            payload: Payload::from_json("{}".to_owned()).unwrap(),
+        }
+    }
+
+    fn batch(positions: &[u64], through: u64) -> Batch {
+        Batch {
+            events: positions.iter().copied().map(event).collect(),
+            through,
+        }
+    }
+
+    /// The positions the scratch file holds, and its checkpoint.
+    fn scratch_holds(path: &Path) -> (Vec<u64>, u64) {
+        let c = Connection::open(path).unwrap();
+        let seen = c
+            .prepare("SELECT position FROM positions_seen ORDER BY position")
+            .unwrap()
+            .query_map([], |r| r.get::<_, i64>(0))
+            .unwrap()
+            .map(|p| p.unwrap() as u64)
+            .collect();
+        let at = crate::models::read_checkpoint(&c, "positions")
+            .unwrap()
+            .unwrap()
+            .position;
+        (seen, at)
+    }
+
+    fn scratch_fold(
+        path: &Path,
+        fail_at: u64,
+        batches: Vec<Batch>,
+    ) -> Result<Target, ProjectionError> {
+        let mut target = Target::scratch(path, Arc::new(Positions { fail_at }), 1)?;
+        let heard = std::cell::RefCell::new(Vec::new());
+        let mut batches = batches.into_iter();
+        target.commit_all(|| batches.next(), |p| heard.borrow_mut().push(p))?;
+        // Progress is heard after every batch, filtered-only ones included.
+        assert_eq!(heard.into_inner().len(), 4);
+        Ok(target)
+    }
+
+    #[test]
+    fn a_scratch_fold_commits_every_batch_at_once_through_the_last_checkpoint() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scratch.db");
+        let batches = vec![
+            batch(&[1, 2], 2),
+            batch(&[], 5),
+            batch(&[6], 6),
+            batch(&[], 9),
+        ];
+        let target = scratch_fold(&path, 0, batches).unwrap();
+        assert_eq!((target.position(), target.applied()), (9, 3));
+        drop(target);
+        // The trailing filtered-out batch moved the checkpoint in the file too.
+        assert_eq!(scratch_holds(&path), (vec![1, 2, 6], 9));
+    }
+
+    #[test]
+    fn a_scratch_fold_that_fails_late_keeps_nothing_of_its_earlier_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scratch.db");
+        let batches = vec![
+            batch(&[1, 2], 2),
+            batch(&[3], 3),
+            batch(&[4], 4),
+            batch(&[5], 5),
+        ];
+        let failed = scratch_fold(&path, 4, batches);
+        assert!(matches!(
+            failed,
+            Err(ProjectionError::Failed {
+                first: 4,
+                last: 4,
+                ..
+            })
+        ));
+        // A live target would have kept 1..3; the scratch's one transaction rolled back.
+        assert_eq!(scratch_holds(&path), (vec![], 0));
+
+        let overlapping = vec![batch(&[1, 2], 2), batch(&[2], 3)];
+        let path = dir.path().join("overlap.db");
+        let mut target = Target::scratch(&path, Arc::new(Positions { fail_at: 0 }), 1).unwrap();
+        let mut batches = overlapping.into_iter();
+        assert!(matches!(
+            target.commit_all(|| batches.next(), |_| {}),
+            Err(ProjectionError::OutOfOrder {
+                checkpoint: 2,
+                position: 2,
+                ..
+            })
+        ));
+        drop(target);
+        assert_eq!(scratch_holds(&path), (vec![], 0));
     }
 
     fn open(path: &Path) -> Target {
