@@ -210,7 +210,14 @@ impl BulkLoad {
         let freeing = std::thread::Builder::new()
             .name("bulk-load-free".into())
             .spawn(move || drop(versions));
-        let result = writer.stop().and_then(|conn| self.complete(conn));
+        let mut syncing = None;
+        let result = writer.stop().and_then(|conn| {
+            syncing = self.sync_rows_meanwhile();
+            self.complete(conn)
+        });
+        if let Some(syncing) = syncing {
+            let _ = syncing.join();
+        }
         if let Ok(freeing) = freeing {
             let _ = freeing.join();
         }
@@ -218,6 +225,21 @@ impl BulkLoad {
             let _ = remove_with_sidecars(&self.loading);
         }
         result
+    }
+
+    /// Starts writing the rows to the disk on a thread of its own while the indexes are
+    /// built: the sync at the end then has only the indexes' pages left to write (for a
+    /// province 0.05 s instead of 0.3 s, the index builds sharing the disk a little slower:
+    /// about 0.15 s less in all). Its outcome does not matter; the sync at the end is the
+    /// one that is checked.
+    fn sync_rows_meanwhile(&self) -> Option<JoinHandle<()>> {
+        let loading = self.loading.clone();
+        std::thread::Builder::new()
+            .name("bulk-load-sync".into())
+            .spawn(move || {
+                let _ = std::fs::File::open(&loading).and_then(|f| f.sync_data());
+            })
+            .ok()
     }
 
     fn complete(&self, conn: Connection) -> Result<u64, StoreError> {
