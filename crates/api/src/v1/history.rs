@@ -208,8 +208,20 @@ pub struct History {
     pub events: Vec<HistoryEvent>,
 }
 
-/// The purpose a reader states (查阅事由), checked; "" when none is stated.
+/// The purpose a reader states (查阅事由), checked; "" when none is stated. The
+/// description's 200 characters bound the parameter as sent: blanks around a longer one
+/// (trimmed before it is recorded) do not bring it within them.
 pub(crate) fn purpose(given: Option<&str>) -> Result<String, ApiError> {
+    let sent = given.map_or(0, |p| p.chars().count());
+    if sent > HistoryRead::MAX_PURPOSE {
+        return Err(ApiError::invalid(
+            "purpose",
+            format!(
+                "must be at most {} characters, not {sent}",
+                HistoryRead::MAX_PURPOSE
+            ),
+        ));
+    }
     Ok(given
         .map(HistoryRead::purpose)
         .transpose()?
