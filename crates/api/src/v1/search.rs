@@ -94,6 +94,18 @@ pub async fn search(
 ) -> Result<Json<SearchResults>, ApiError> {
     let scope = acting.reader()?.clone();
     let keyword = q.q.unwrap_or_default();
+    // The description's 100 characters bound `q` as sent: blanks around a longer keyword
+    // (trimmed before it is searched for) do not bring it within them.
+    let sent = keyword.chars().count();
+    if sent > search::MAX_KEYWORD {
+        return Err(ApiError::invalid(
+            "q",
+            format!(
+                "keyword must have at most {} characters, not {sent}",
+                search::MAX_KEYWORD
+            ),
+        ));
+    }
     if let Some(why) = search::keyword_error(&keyword) {
         return Err(ApiError::invalid("q", why));
     }

@@ -174,11 +174,15 @@ async fn hits_outside_the_scope_are_neither_answered_nor_counted() {
 async fn a_missing_keyword_and_bad_paging_are_named() {
     let w = world().await;
     let long = "%E5%BB%89".repeat(101);
+    let most = "%E5%BB%89".repeat(100);
     for (query, field) in [
         (String::new(), "q"),
         ("q=".to_owned(), "q"),
         ("q=%20%20".to_owned(), "q"),
         (format!("q={long}"), "q"),
+        // 101 characters as sent, 100 once the blank is trimmed: still too long.
+        (format!("q={most}%20"), "q"),
+        (format!("q=%20{most}"), "q"),
         (format!("q={ZHUANTI}&limit=0"), "limit"),
         (format!("q={ZHUANTI}&limit=201"), "limit"),
         (format!("q={ZHUANTI}&limit=ten"), "limit"),
@@ -208,6 +212,8 @@ async fn a_missing_keyword_and_bad_paging_are_named() {
         .await,
         (2, vec![])
     );
+    let r = search(&w, "commission", &format!("q={most}")).await;
+    assert_eq!(r.status, StatusCode::OK, "100 characters: {}", r.text);
 }
 
 #[tokio::test]
