@@ -146,6 +146,10 @@ pub async fn inclusion(
     Params(q): Params<InclusionQuery>,
 ) -> Result<Json<InclusionProof>, ApiError> {
     whole_log(&acting)?;
+    // No tree is empty: named here, not as a position beyond a tree of 0.
+    if q.tree_size == Some(0) {
+        return Err(ApiError::invalid("tree_size", "must be at least 1"));
+    }
     let latest = notary(&s)?.checkpoint(&s).await?;
     let size = q.tree_size.unwrap_or(latest.checkpoint.tree_size);
     if size > latest.checkpoint.tree_size {
@@ -235,6 +239,10 @@ pub async fn consistency(
     Params(q): Params<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyProof>, ApiError> {
     whole_log(&acting)?;
+    // No tree is empty: named here, not as a `from` beyond a tree of 0.
+    if q.to == Some(0) {
+        return Err(ApiError::invalid("to", "must be at least 1"));
+    }
     let latest = notary(&s)?.checkpoint(&s).await?;
     let to = q.to.unwrap_or(latest.checkpoint.tree_size);
     if to > latest.checkpoint.tree_size {

@@ -178,6 +178,13 @@ async fn checkpoints_sign_the_log_and_proofs_verify_against_them() {
             format!("/api/v1/proofs/consistency?from={}", size + 1),
             "from",
         ),
+        // Below the description's minimum of 1, each named itself.
+        (
+            "/api/v1/proofs/inclusion?position=1&tree_size=0".to_owned(),
+            "tree_size",
+        ),
+        ("/api/v1/proofs/consistency?from=0".to_owned(), "from"),
+        ("/api/v1/proofs/consistency?from=1&to=0".to_owned(), "to"),
     ] {
         let r = w.t.get(&path).await;
         assert_eq!(
@@ -187,6 +194,14 @@ async fn checkpoints_sign_the_log_and_proofs_verify_against_them() {
             r.text
         );
         assert_eq!(r.json["field"], field, "{path}");
+    }
+    // The minimum itself is a tree: the first event's.
+    for path in [
+        "/api/v1/proofs/inclusion?position=1&tree_size=1",
+        "/api/v1/proofs/consistency?from=1&to=1",
+    ] {
+        let r = w.t.get(path).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
     }
     for (role, status) in [
         ("regulator", StatusCode::OK),
