@@ -12,7 +12,7 @@ use app::{IdempotencyKey, Meta, fingerprint};
 use auth::{AuthError, Secret};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use directory::Principal;
 use domain::ids::{CadreId, UserId};
 use domain::user::{Role, Scope};
@@ -54,6 +54,24 @@ fn header<'a>(parts: &'a Parts, name: &str) -> Result<Option<&'a str>, ApiError>
         .map(|v| {
             v.to_str()
                 .map_err(|_| ApiError::invalid(name, "the header is not ASCII text"))
+        })
+        .transpose()
+}
+
+/// The `Idempotency-Key` a request sends, if any, scoped to `actor`; 422 naming it unless
+/// it is 1 to 200 visible ASCII characters, as the description says.
+pub(crate) fn idempotency_key(
+    headers: &HeaderMap,
+    actor: &Actor,
+) -> Result<Option<IdempotencyKey>, ApiError> {
+    let invalid = |why| ApiError::invalid("Idempotency-Key", why);
+    headers
+        .get(IDEMPOTENCY_HEADER)
+        .map(|v| {
+            let key = v
+                .to_str()
+                .map_err(|_| invalid("an Idempotency-Key has only visible ASCII characters"))?;
+            IdempotencyKey::new(actor, key).map_err(invalid)
         })
         .transpose()
 }
@@ -148,11 +166,7 @@ impl FromRequestParts<AppState> for Acting {
         }
         let actor = Actor::new(format!("user:{}", principal.user.username))
             .map_err(|e| ApiError::new("internal", e.to_string()))?;
-        let key = header(parts, IDEMPOTENCY_HEADER)?
-            .map(|k| {
-                IdempotencyKey::new(&actor, k).map_err(|e| ApiError::invalid("Idempotency-Key", e))
-            })
-            .transpose()?;
+        let key = idempotency_key(&parts.headers, &actor)?;
         Ok(Self {
             principal,
             actor,

@@ -298,6 +298,53 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer_and_writ
     assert_eq!(t.store.head().await.unwrap(), head + 1);
 }
 
+/// An Idempotency-Key is 1 to 200 visible ASCII characters (`^[!-~]{1,200}$`): any other
+/// is refused naming the header, and nothing is written; 200 of them, or `!` and `~`, are
+/// a key.
+#[tokio::test]
+async fn an_idempotency_key_outside_its_pattern_is_named_and_writes_nothing() {
+    let t = spawn_app("2026-03-01T09:00:00+08:00").await;
+    let unit = |n: usize| json!({"name": format!("区财政局党组{n}"), "kind": "party_group"});
+    let head = t.store.head().await.unwrap();
+    let long = "k".repeat(201);
+    for (n, key) in ["", " ", "a b", "键", "k\t1", long.as_str()]
+        .into_iter()
+        .enumerate()
+    {
+        let r = t
+            .call(
+                "POST",
+                "/api/v1/units",
+                Some(unit(n)),
+                &[("idempotency-key", key)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{key:?}: {}",
+            r.text
+        );
+        assert_eq!(r.json["code"], "invalid_field", "{key:?}: {}", r.text);
+        assert_eq!(r.json["field"], "Idempotency-Key", "{key:?}: {}", r.text);
+    }
+    assert_eq!(t.store.head().await.unwrap(), head, "nothing was written");
+    for (n, key) in ["k".repeat(200), "!".to_owned(), "~".to_owned()]
+        .iter()
+        .enumerate()
+    {
+        let r = t
+            .call(
+                "POST",
+                "/api/v1/units",
+                Some(unit(10 + n)),
+                &[("idempotency-key", key)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{key:?}: {}", r.text);
+    }
+}
+
 #[tokio::test]
 async fn the_board_is_the_same_json_gzipped_and_plain_with_the_instant_asked_spliced_in() {
     let t = spawn_app("2026-06-29T09:00:00+08:00").await;
