@@ -65,7 +65,8 @@ fn number(
     let Some(raw) = value else {
         return Ok(default);
     };
-    match raw.trim().parse::<usize>() {
+    // As sent: " 5" is not the integer the description asks for.
+    match raw.parse::<usize>() {
         Ok(n) if bounds.contains(&n) => Ok(n),
         _ => Err(ApiError::invalid(
             field,

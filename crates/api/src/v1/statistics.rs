@@ -86,7 +86,8 @@ pub(super) fn year(param: Option<&str>, now: DateTime<Utc>) -> Result<i32, ApiEr
     let Some(raw) = param else {
         return Ok(local_date(now).year());
     };
-    match raw.trim().parse::<i32>() {
+    // As sent: " 2026" is not the integer the description asks for.
+    match raw.parse::<i32>() {
         Ok(y) if YEARS.contains(&y) => Ok(y),
         _ => Err(ApiError::invalid(
             "year",

@@ -186,6 +186,8 @@ async fn a_missing_keyword_and_bad_paging_are_named() {
         (format!("q={ZHUANTI}&limit=0"), "limit"),
         (format!("q={ZHUANTI}&limit=201"), "limit"),
         (format!("q={ZHUANTI}&limit=ten"), "limit"),
+        (format!("q={ZHUANTI}&limit=%205"), "limit"),
+        (format!("q={ZHUANTI}&offset=0%20"), "offset"),
         (format!("q={ZHUANTI}&offset=10001"), "offset"),
         (format!("q={ZHUANTI}&kind=filing"), "kind"),
         (format!("q={ZHUANTI}&from=2026-02-30"), "from"),

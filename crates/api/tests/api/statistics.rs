@@ -449,6 +449,8 @@ async fn bad_years_dates_and_dimensions_are_named_and_regulators_read_no_statist
         ("/api/v1/statistics/lights?year=2101", "year"),
         ("/api/v1/statistics/lights?year=twenty", "year"),
         ("/api/v1/statistics/filings?year=0", "year"),
+        ("/api/v1/statistics/filings?year=%202026", "year"),
+        ("/api/v1/statistics/lights?year=2026%20", "year"),
         ("/api/v1/statistics/lights?as_of=2026-09-25", "as_of"),
         ("/api/v1/statistics/completion?from=2026-02-30", "from"),
         ("/api/v1/statistics/completion?to=2026-13-01", "to"),
@@ -477,6 +479,14 @@ async fn bad_years_dates_and_dimensions_are_named_and_regulators_read_no_statist
         );
         assert_eq!(r.json["code"], "invalid_field", "{path}");
         assert_eq!(r.json["field"], field, "{path}: {}", r.text);
+    }
+    // The first and last years described are answered.
+    for path in [
+        "/api/v1/statistics/lights?year=2000",
+        "/api/v1/statistics/filings?year=2100",
+    ] {
+        let r = w.call("commission", "GET", path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text);
     }
     let r = w
         .call(
