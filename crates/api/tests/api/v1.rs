@@ -345,6 +345,49 @@ async fn an_idempotency_key_outside_its_pattern_is_named_and_writes_nothing() {
     }
 }
 
+/// Each list's `limit` and each `year` is refused just outside the bounds its description
+/// gives, naming it, and answered at both ends.
+#[tokio::test]
+async fn limits_and_years_are_kept_to_their_described_bounds_at_both_ends() {
+    let t = spawn_app("2026-03-01T09:00:00+08:00").await;
+    let mut cases = Vec::new();
+    for (path, max) in [
+        ("/api/v1/filings", 1000),
+        ("/api/v1/problems", 1000),
+        ("/api/v1/oversight-records", 1000),
+        ("/api/v1/accountability", 1000),
+        ("/api/v1/access-log", 1000),
+        ("/api/v1/notifications", 500),
+    ] {
+        cases.push((format!("{path}?limit="), "limit", 1, max));
+    }
+    for path in [
+        "/api/v1/accountability/proposals?year=",
+        "/api/v1/statistics/lights?year=",
+        "/api/v1/statistics/filings?year=",
+        "/api/v1/reports/statistics?format=csv&year=",
+        "/api/v1/assessments/",
+    ] {
+        cases.push((path.to_owned(), "year", 2000, 2100));
+    }
+    for (prefix, field, min, max) in cases {
+        for outside in [min - 1, max + 1] {
+            let r = t.get(&format!("{prefix}{outside}")).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{prefix}{outside}: {}",
+                r.text
+            );
+            assert_eq!(r.json["field"], field, "{prefix}{outside}: {}", r.text);
+        }
+        for end in [min, max] {
+            let r = t.get(&format!("{prefix}{end}")).await;
+            assert_eq!(r.status, StatusCode::OK, "{prefix}{end}: {}", r.text);
+        }
+    }
+}
+
 /// Sign-in describes the Idempotency-Key as every command does: a key outside its pattern
 /// is refused there too (it was ignored, and the sign-in answered), with no session.
 #[tokio::test]
