@@ -60,10 +60,7 @@ fn header<'a>(parts: &'a Parts, name: &str) -> Result<Option<&'a str>, ApiError>
 
 /// The `Idempotency-Key` a request sends, if any, scoped to `actor`; 422 naming it unless
 /// it is 1 to 200 visible ASCII characters, as the description says.
-pub(crate) fn idempotency_key(
-    headers: &HeaderMap,
-    actor: &Actor,
-) -> Result<Option<IdempotencyKey>, ApiError> {
+fn idempotency_key(headers: &HeaderMap, actor: &Actor) -> Result<Option<IdempotencyKey>, ApiError> {
     let invalid = |why| ApiError::invalid("Idempotency-Key", why);
     headers
         .get(IDEMPOTENCY_HEADER)

@@ -168,7 +168,10 @@ fn describe(
         Some("login" | "change_password")
     );
     if command {
-        params.push(idempotency_key());
+        // Sign-in is not replayed (each answers a session of its own): it takes no key.
+        if !public {
+            params.push(idempotency_key());
+        }
         let written = op.responses.responses.get("201").cloned();
         if let Some(written) = written {
             op.responses
@@ -194,10 +197,10 @@ fn describe(
         "rate_limited" => (command && !public) || signs_in,
         "timed_out" => true,
         "not_found" => has_path_params || command,
+        "idempotency_key_reused" => command && !public,
         "already_exists"
         | "conflict"
         | "unsupported_media_type"
-        | "idempotency_key_reused"
         | "payload_too_large"
         | "storage_full" => command,
         // answered by the router itself, for any path

@@ -5,20 +5,19 @@
 //! given in `X-CSRF-Token` with every change. Nothing in an answer says whether a username
 //! exists (ADR 0007).
 
-use crate::acting::{Acting, SESSION_COOKIE, idempotency_key, principal_of};
+use crate::acting::{Acting, SESSION_COOKIE, principal_of};
 use crate::extract::Body;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use auth::{AuthError, Secret};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use directory::UserView;
 use domain::ids::{CadreId, GroupId, UnitId, UserId};
 use domain::user::{Role, Scope};
-use event_store::Actor;
 use serde::{Deserialize, Serialize};
 
 /// Credentials.
@@ -142,13 +141,8 @@ async fn signed_in(s: &AppState, principal: &directory::Principal) -> Result<Res
 )]
 pub async fn login(
     State(s): State<AppState>,
-    headers: HeaderMap,
     Body(req): Body<Login>,
 ) -> Result<Response, ApiError> {
-    // A sign-in is not replayed (each answers a session of its own), but a key sent with it
-    // is checked as any command's is, as the description says; a bad one is no attempt.
-    let anyone = Actor::new("system:sign-in").map_err(ApiError::internal)?;
-    idempotency_key(&headers, &anyone)?;
     let username = req.username.trim().to_ascii_lowercase();
     // Every attempt counts, right or wrong: guessing is slow even before the lock-out.
     s.limits.login(&username)?;

@@ -180,14 +180,20 @@ fn every_route_is_described_and_every_description_is_routed() {
         let api = path.starts_with("/api/v1/");
         let command = method != "GET";
         let headers = named("header");
-        assert_eq!(
-            headers.contains("Idempotency-Key"),
-            api && command,
-            "{method} {path}: Idempotency-Key on every command"
-        );
         // Every route of /api/v1 needs the bearer token (the document's default) but
         // sign-in; the operational routes need none.
         let public = op["security"] == json!([{}]);
+        // Sign-in is not replayed (each answers a session of its own): it takes no key.
+        assert_eq!(
+            headers.contains("Idempotency-Key"),
+            api && command && !public,
+            "{method} {path}: Idempotency-Key on every command but sign-in"
+        );
+        assert_eq!(
+            op.to_string().contains("idempotency_key_reused"),
+            api && command && !public,
+            "{method} {path}: idempotency_key_reused where a key is taken"
+        );
         assert_eq!(
             public,
             !api || path == "/api/v1/auth/login",
