@@ -24,9 +24,14 @@ function parse(hash) {
   };
 }
 
+// The page is not ready from the moment it is asked for: `hashchange` comes later, as a
+// task of its own, and until then the page before it must not pass for the new one.
+// A hash that stays the same (once the browser has encoded it) fires no `hashchange`.
 function navigate(hash) {
-  if (location.hash === hash) render();
-  else location.hash = hash;
+  document.body.dataset.ready = "";
+  const before = location.hash;
+  location.hash = hash;
+  if (location.hash === before) render();
 }
 
 function header() {
