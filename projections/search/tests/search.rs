@@ -813,6 +813,16 @@ fn index_is_sound(models: &ReadModels) {
         .unwrap();
     assert!(rows > 0);
     assert_eq!(indexed, rows, "every row of search_docs is in the index");
+    // The build from every row gathers 16 MiB of terms before writing a segment; the live
+    // model's batches are back to FTS5's default afterwards.
+    let hashsize: i64 = c
+        .query_row(
+            "SELECT coalesce((SELECT v FROM search_fts_config WHERE k = 'hashsize'), 1048576)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(hashsize, 1_048_576);
 }
 
 #[tokio::test]
