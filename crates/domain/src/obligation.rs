@@ -307,7 +307,9 @@ mod tests {
             cadre_id: CadreId(id(3)),
         };
         assert_eq!(
-            ObligationId::derive(&item, &leader, &monthly).uuid().to_string(),
+            ObligationId::derive(&item, &leader, &monthly)
+                .uuid()
+                .to_string(),
             "f72251fc-afcd-5aeb-aa88-ae6a5029cd9e"
         );
         let once = Period::new(2026, Cadence::Once, 1).expect("a period");
@@ -318,7 +320,9 @@ mod tests {
             group_id: GroupId(id(3)),
         };
         assert_eq!(
-            ObligationId::derive(&task, &group, &once).uuid().to_string(),
+            ObligationId::derive(&task, &group, &once)
+                .uuid()
+                .to_string(),
             "085ad773-7c9f-51ce-8790-53562bcbde19"
         );
     }
