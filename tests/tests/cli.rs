@@ -523,3 +523,81 @@ fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
         "{err}"
     );
 }
+
+#[test]
+fn bench_floor_measures_a_store_on_copies_it_removes_and_refuses_what_it_cannot_measure() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("f.db");
+    let store = format!("sqlite://{}", log.display());
+    let server = Server::start(Path::new(BIN), &store, "2026-03-02T09:00:00+08:00");
+    for name in ["区教育局党组", "区财政局党组", "区审计局党组"] {
+        let (st, unit) = server.post(
+            "/api/v1/units",
+            &serde_json::json!({"name": name, "kind": "party_group"}),
+            &[],
+        );
+        assert_eq!(st, 201, "{unit}");
+    }
+    server.stop();
+    let events = |log: &Path| -> i64 {
+        let conn = rusqlite::Connection::open(log).unwrap();
+        conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+            .unwrap()
+    };
+    let head = events(&log);
+    assert!(head >= 3, "{head}");
+
+    let scratch = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "bench",
+        "floor",
+        "--store",
+        &store,
+        "--dir",
+        scratch.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.starts_with(&format!("Floors for {store}: {head} events")),
+        "{out}"
+    );
+    // Four floors, each of every event of the log: reading, loading, copying the read
+    // models (which the server built beside the log), and the disk alone.
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| scenario"))
+        .collect();
+    assert_eq!(rows.len(), 4, "{out}");
+    for (row, what) in rows.iter().zip([
+        "read every event",
+        "load the same events, already in memory, into a new log",
+        "copy the read models into a new file",
+        "write as many bytes",
+    ]) {
+        assert!(row.contains(what), "{row}");
+        assert!(row.contains(&format!(" | {head} | ")), "{row}");
+    }
+    assert!(out.contains("at 500,000 events/s"), "{out}");
+    // The copies are gone, and the log holds what it held.
+    let left: Vec<_> = std::fs::read_dir(scratch.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(events(&log), head);
+
+    for (bad, says) in [
+        (
+            "postgres://postgres@127.0.0.1/x".to_owned(),
+            "the floors are measured on an SQLite log",
+        ),
+        (
+            format!("sqlite://{}", dir.path().join("none.db").display()),
+            "there is no log at",
+        ),
+    ] {
+        let out = Command::new(BIN)
+            .args(["bench", "floor", "--store", &bad])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+    }
+}

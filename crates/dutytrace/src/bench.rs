@@ -6,6 +6,7 @@ mod append;
 mod board;
 mod copy;
 mod export;
+mod floor;
 pub mod http;
 mod load;
 mod replay;
@@ -31,6 +32,21 @@ pub enum BenchCommand {
     /// board, obligations, histories, search and commands, the board at a fixed rate, and
     /// the server's memory.
     Http(HttpArgs),
+    /// The floors of a seed and of a rebuild of a seeded store on this machine: reading its
+    /// log once, loading its events into a new log by the seed's own path, copying its read
+    /// models into a new file, writing as many bytes to the disk.
+    Floor(FloorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FloorArgs {
+    /// The seeded store (`sqlite://PATH`, from `dutytrace seed`; its read models built by
+    /// `dutytrace rebuild` for the floors of a rebuild). Nothing is appended to it.
+    #[arg(long, value_name = "URL")]
+    pub store: String,
+    /// Directory for the copies, removed afterwards (default: a temporary directory).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +157,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Board(args) => board::run(args).await,
         BenchCommand::Export(args) => export::run(args).await,
         BenchCommand::Http(args) => http::run(args).await,
+        BenchCommand::Floor(args) => floor::run(args).await,
     }
 }
 
