@@ -459,12 +459,10 @@ fn an_unreachable_postgres_store_is_a_clear_error_at_start() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
-#[test]
-fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = format!("sqlite://{}", dir.path().join("r.db").display());
-    let server = Server::start(Path::new(BIN), &store, "2026-03-02T09:00:00+08:00");
-    for name in ["区教育局党组", "区财政局党组"] {
+/// Serves `store` until a unit of each name is registered through the API, then stops.
+fn with_units(store: &str, names: &[&str]) {
+    let server = Server::start(Path::new(BIN), store, "2026-03-02T09:00:00+08:00");
+    for name in names {
         let (st, unit) = server.post(
             "/api/v1/units",
             &serde_json::json!({"name": name, "kind": "party_group"}),
@@ -473,6 +471,13 @@ fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
         assert_eq!(st, 201, "{unit}");
     }
     server.stop();
+}
+
+#[test]
+fn rebuild_rebuilds_the_read_models_named_and_refuses_an_unknown_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = format!("sqlite://{}", dir.path().join("r.db").display());
+    with_units(&store, &["区教育局党组", "区财政局党组"]);
 
     let out = run(&[
         "rebuild",
@@ -529,16 +534,7 @@ fn bench_floor_measures_a_store_on_copies_it_removes_and_refuses_what_it_cannot_
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("f.db");
     let store = format!("sqlite://{}", log.display());
-    let server = Server::start(Path::new(BIN), &store, "2026-03-02T09:00:00+08:00");
-    for name in ["区教育局党组", "区财政局党组", "区审计局党组"] {
-        let (st, unit) = server.post(
-            "/api/v1/units",
-            &serde_json::json!({"name": name, "kind": "party_group"}),
-            &[],
-        );
-        assert_eq!(st, 201, "{unit}");
-    }
-    server.stop();
+    with_units(&store, &["区教育局党组", "区财政局党组", "区审计局党组"]);
     let events = |log: &Path| -> i64 {
         let conn = rusqlite::Connection::open(log).unwrap();
         conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))
