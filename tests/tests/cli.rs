@@ -578,6 +578,22 @@ fn bench_floor_measures_a_store_on_copies_it_removes_and_refuses_what_it_cannot_
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(events(&log), head);
 
+    // Without read models only the seed's floors are measured, and the rebuild's are asked
+    // for by name.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.path().join(format!("f.views.db{suffix}")));
+    }
+    let out = run(&["bench", "floor", "--store", &store]);
+    let rows = out
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| scenario"))
+        .count();
+    assert_eq!(rows, 2, "{out}");
+    assert!(
+        out.contains("f.views.db is not there: rebuild the read models first"),
+        "{out}"
+    );
+
     for (bad, says) in [
         (
             "postgres://postgres@127.0.0.1/x".to_owned(),

@@ -13,7 +13,7 @@
 //! - writing as many bytes to a new file and syncing it — the disk alone.
 //!
 //! Each row's events/s is the log's events over that row's time: the rate no seed (the
-//! second row) or rebuild (the last two) could beat on this machine.
+//! second row) or rebuild (the first and the last two) could beat on this machine.
 
 use super::report::{self, Measured, histogram};
 use super::{FloorArgs, scratch};
@@ -115,7 +115,8 @@ pub(crate) async fn run(args: FloorArgs) -> anyhow::Result<()> {
     ];
     std::fs::remove_file(&loaded).with_context(|| format!("removing {}", loaded.display()))?;
 
-    let copied = if views.is_file() {
+    let rebuilt = views.is_file();
+    if rebuilt {
         let copy = dir.path().join("floor.views.db");
         let (bytes, elapsed) = {
             let views = views.clone();
@@ -147,10 +148,7 @@ pub(crate) async fn run(args: FloorArgs) -> anyhow::Result<()> {
             elapsed,
             latency: histogram(),
         });
-        Some(bytes)
-    } else {
-        None
-    };
+    }
 
     println!(
         "Floors for {source}: {head} events (each row's events/s is the log's events over \
@@ -162,16 +160,17 @@ pub(crate) async fn run(args: FloorArgs) -> anyhow::Result<()> {
         report::row(row);
     }
     println!();
-    match copied {
-        Some(_) => println!(
+    if rebuilt {
+        println!(
             "at 500,000 events/s a seed or a rebuild of this log has {:.2} s",
             head as f64 / 500_000.0
-        ),
-        None => println!(
+        );
+    } else {
+        println!(
             "{} is not there: rebuild the read models first (`dutytrace rebuild --store \
              {source}`) to measure the floors of a rebuild",
             views.display()
-        ),
+        );
     }
     Ok(())
 }
