@@ -304,6 +304,20 @@ fn published_checkpoints(base: &Path) -> anyhow::Result<Vec<evidence::SignedChec
     Ok(out)
 }
 
+/// Copies the SQLite database `src` into the new file `dst` with `VACUUM INTO`: a
+/// consistent copy, whatever its journal holds, every page written once.
+pub(crate) fn vacuum_into(src: &Path, dst: &Path) -> anyhow::Result<()> {
+    let conn =
+        rusqlite::Connection::open_with_flags(src, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| src.display().to_string())?;
+    let dst_text = dst
+        .to_str()
+        .with_context(|| format!("{} is not UTF-8", dst.display()))?;
+    conn.execute("VACUUM INTO ?1", [dst_text])
+        .with_context(|| format!("copying {} to {}", src.display(), dst.display()))?;
+    Ok(())
+}
+
 /// Copies the files that go with the log to the target's names, each only if the source
 /// has it and the target has none: SQLite files with `VACUUM INTO` (a consistent copy,
 /// whatever their journal holds), the others byte for byte.
@@ -315,16 +329,7 @@ fn copy_files(from: &Path, to: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let databases = [(outbox::path_for(from), outbox::path_for(to))];
     for (src, dst) in databases {
         if src.exists() && !dst.exists() {
-            let conn = rusqlite::Connection::open_with_flags(
-                &src,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-            )
-            .with_context(|| src.display().to_string())?;
-            let dst_text = dst
-                .to_str()
-                .with_context(|| format!("{} is not UTF-8", dst.display()))?;
-            conn.execute("VACUUM INTO ?1", [dst_text])
-                .with_context(|| format!("copying {} to {}", src.display(), dst.display()))?;
+            vacuum_into(&src, &dst)?;
             copied.push(dst);
         }
     }

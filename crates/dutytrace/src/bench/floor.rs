@@ -55,11 +55,11 @@ pub(crate) async fn run(args: FloorArgs) -> anyhow::Result<()> {
     let mut from = 1;
     while from <= head {
         let page = store.read_all(from, &Filter::all(), PAGE).await?;
-        if page.events.is_empty() {
+        let Some(last) = page.events.last() else {
             break;
-        }
+        };
+        from = last.position + 1;
         read += page.events.len() as u64;
-        from = page.events.last().map_or(head, |e| e.position) + 1;
     }
     let reading = started.elapsed();
     if read != head {
@@ -178,17 +178,8 @@ pub(crate) async fn run(args: FloorArgs) -> anyhow::Result<()> {
 /// Copies the database `from` into the new file `to` with `VACUUM INTO` and syncs it: the
 /// bytes written, and the time.
 fn vacuum_into(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<(u64, Duration)> {
-    let conn = rusqlite::Connection::open_with_flags(
-        from,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(|| format!("opening {}", from.display()))?;
-    let target = to
-        .to_str()
-        .with_context(|| format!("{} is not UTF-8", to.display()))?;
     let started = Instant::now();
-    conn.execute("VACUUM INTO ?1", [target])
-        .with_context(|| format!("copying {} into {}", from.display(), to.display()))?;
+    crate::migrate::vacuum_into(from, to)?;
     std::fs::File::open(to)?.sync_all()?;
     let elapsed = started.elapsed();
     Ok((std::fs::metadata(to)?.len(), elapsed))
