@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 /// Most rules in the table.
 pub const MAX_RULES: usize = 100;
 
+/// The largest threshold: the API describes thresholds as 32-bit signed integers (int32).
+pub const MAX_THRESHOLD: u32 = i32::MAX as u32;
+
 /// One row of the table.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -96,8 +99,8 @@ pub fn default_rules() -> Vec<AccountabilityRule> {
     ]
 }
 
-/// Checks a table: 1–100 rules, each with a threshold of at least 1 and a measure of its
-/// target.
+/// Checks a table: 1–100 rules, each with a threshold of at least 1 (and at most
+/// [`MAX_THRESHOLD`]) and a measure of its target.
 pub fn check(rules: &[AccountabilityRule]) -> Result<(), DomainError> {
     if rules.is_empty() || rules.len() > MAX_RULES {
         return Err(DomainError::invalid(
@@ -117,6 +120,12 @@ pub fn check(rules: &[AccountabilityRule]) -> Result<(), DomainError> {
             return Err(DomainError::invalid(
                 "rules",
                 format!("rule {i}: a threshold is at least 1"),
+            ));
+        }
+        if thresholds.iter().flatten().any(|&t| t > MAX_THRESHOLD) {
+            return Err(DomainError::invalid(
+                "rules",
+                format!("rule {i}: a threshold is at most {MAX_THRESHOLD}"),
             ));
         }
         if !r.measure.applies_to(r.target) {

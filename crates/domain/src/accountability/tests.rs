@@ -103,6 +103,10 @@ fn the_commission_may_set_its_own_table_but_not_a_broken_one() {
             ..rules[0]
         }],
         vec![AccountabilityRule {
+            late_filings: Some(i32::MAX as u32 + 1),
+            ..rules[0]
+        }],
+        vec![AccountabilityRule {
             target: TargetKind::Unit,
             ..rules[0]
         }],
